@@ -1,0 +1,204 @@
+"""Names that live in other modules of the project, resolved with astroid.
+
+Used only for the hard cases: a router or a view base class imported from the
+project's own modules. astroid is imported on first use, builds other modules
+from their files (never the file being linted: that one comes from flake8's
+``lines``), and never goes outside the project roots, so nothing depends on the
+frameworks being installed and nothing in site-packages is parsed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from astroid import nodes
+
+#: How many re-exports / base classes deep a lookup may go.
+MAX_HOPS = 8
+#: Project modules kept parsed per process (editors lint one file many times).
+MODULE_CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What a name is bound to in its home module, in dotted terms."""
+
+    kind: str  # "call", "class" or "other"
+    #: For "call": the dotted callee; for "class": dotted names of the bases.
+    dotted: tuple[str, ...]
+    #: For "call": keyword arguments that are string literals.
+    keywords: tuple[tuple[str, str], ...] = ()
+
+
+def module_name_for(path: str) -> tuple[str, str]:
+    """The dotted module name of a file and the root directory it is relative to."""
+    directory, filename = os.path.split(os.path.abspath(path))
+    parts = [] if filename == "__init__.py" else [os.path.splitext(filename)[0]]
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.insert(0, package)
+    return ".".join(parts), directory
+
+
+@lru_cache(maxsize=4096)
+def _find_module_file(root: str, dotted: str) -> str | None:
+    base = os.path.join(root, *dotted.split("."))
+    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _search_roots(from_file: str) -> list[str]:
+    """The directories an absolute project import may be relative to."""
+    _, root = module_name_for(from_file)
+    roots = [root]
+    parent = os.path.dirname(root)
+    for _ in range(3):  # a project root a few levels up (src/ layouts, monorepos)
+        if parent == roots[-1]:
+            break
+        roots.append(parent)
+        parent = os.path.dirname(parent)
+    return roots
+
+
+def find_module_file(from_file: str, dotted: str) -> str | None:
+    """The project file an import refers to; None outside the project.
+
+    Relative imports (leading dots) are resolved against ``from_file``'s package.
+    """
+    if dotted.startswith("."):
+        level = len(dotted) - len(dotted.lstrip("."))
+        module, root = module_name_for(from_file)
+        package = module.split(".")
+        if os.path.basename(from_file) != "__init__.py":
+            package = package[:-1]
+        if level - 1 > len(package):
+            return None
+        base = package[: len(package) - (level - 1)]
+        rest = dotted.lstrip(".")
+        full = ".".join(base + ([rest] if rest else []))
+        return _find_module_file(root, full) if full else None
+    for root in _search_roots(from_file):
+        found = _find_module_file(root, dotted)
+        if found:
+            return found
+    return None
+
+
+class ProjectResolver:
+    """Looks names up in the project's other modules, with a bounded cache."""
+
+    def __init__(self) -> None:
+        self._modules: OrderedDict[str, tuple[float, int, nodes.Module | None]] = OrderedDict()
+        self.builds = 0
+
+    def _module(self, path: str) -> nodes.Module | None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        cached = self._modules.get(path)
+        if cached and cached[0] == stat.st_mtime and cached[1] == stat.st_size:
+            self._modules.move_to_end(path)
+            return cached[2]
+        module = self._build(path)
+        self._modules[path] = (stat.st_mtime, stat.st_size, module)
+        if len(self._modules) > MODULE_CACHE_SIZE:
+            self._modules.popitem(last=False)
+        return module
+
+    def _build(self, path: str) -> nodes.Module | None:
+        import astroid
+        from astroid.builder import AstroidBuilder
+
+        modname, _ = module_name_for(path)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read().decode("utf-8", errors="replace")
+            builder = AstroidBuilder(astroid.MANAGER, apply_transforms=False)
+            module = builder.string_build(data, modname=modname, path=path)
+        except Exception:  # any file the project holds may be broken
+            return None
+        finally:
+            # Keyed by our own (mtime, size) cache instead: editors change files.
+            astroid.MANAGER.astroid_cache.pop(modname, None)
+        self.builds += 1
+        return module
+
+    def lookup(self, from_file: str, dotted: str) -> tuple[Definition, str] | None:
+        """Follow ``pkg.mod.name`` to its definition; returns it with its home file."""
+        for _ in range(MAX_HOPS):
+            module_part, _, name = dotted.rpartition(".")
+            if not name:
+                return None
+            path = find_module_file(from_file, module_part or ".")
+            module = self._module(path) if path else None
+            if module is None:
+                return None
+            found = self._define(module, name)
+            if found is None:
+                return None
+            if isinstance(found, str):  # a re-export: ``from .routers import api``
+                dotted, from_file = found, path
+                continue
+            return found, path
+        return None
+
+    def _define(self, module: nodes.Module, name: str) -> Definition | str | None:
+        from astroid import nodes
+
+        definitions = module.locals.get(name)
+        if not definitions:
+            return None
+        node = definitions[-1]
+        if isinstance(node, nodes.ImportFrom):
+            real = node.real_name(name)
+            return "." * (node.level or 0) + f"{node.modname}.{real}".lstrip(".")
+        if isinstance(node, nodes.ClassDef):
+            return Definition("class", tuple(filter(None, (_dotted(module, base) for base in node.bases))))
+        if isinstance(node, nodes.AssignName) and isinstance(node.parent, (nodes.Assign, nodes.AnnAssign)):
+            value = node.parent.value
+            if isinstance(value, nodes.Call):
+                callee = _dotted(module, value.func)
+                keywords = tuple(
+                    (keyword.arg, keyword.value.value)
+                    for keyword in value.keywords or ()
+                    if keyword.arg and isinstance(keyword.value, nodes.Const) and isinstance(keyword.value.value, str)
+                )
+                if callee:
+                    return Definition("call", (callee,), keywords)
+        return Definition("other", ())
+
+
+def _dotted(module: nodes.Module, node: nodes.NodeNG) -> str | None:
+    """Dotted origin of a name/attribute chain in ``module``, through its imports."""
+    from astroid import nodes
+
+    parts = []
+    while isinstance(node, nodes.Attribute):
+        parts.append(node.attrname)
+        node = node.expr
+    if not isinstance(node, nodes.Name):
+        return None
+    origin = node.name
+    _, assigned = module.lookup(node.name)
+    if assigned:
+        statement = assigned[0]
+        if isinstance(statement, nodes.ImportFrom):
+            real = statement.real_name(node.name)
+            origin = "." * (statement.level or 0) + f"{statement.modname}.{real}".lstrip(".")
+            if statement.level and not statement.modname:
+                origin = "." * statement.level + real
+        elif isinstance(statement, nodes.Import):
+            real = statement.real_name(node.name)
+            origin = real if real != node.name else node.name
+        else:
+            origin = f"{module.name}.{node.name}"
+    parts.append(origin)
+    return ".".join(reversed(parts))

@@ -1,0 +1,171 @@
+"""One file's facts, gathered in a single walk of flake8's tree.
+
+The tree is shared with every other flake8 plugin, so nothing here writes to
+its nodes; parents and scopes are kept in side tables.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+#: Text that any endpoint-bearing file must contain: a framework import, a
+#: decorator call on an attribute (``@x.put(``), or a class-view method name.
+#: Files without a match cost one regex search and nothing else.
+_CANDIDATE_TEXT = re.compile(
+    r"\b(?:" + "|".join(sorted(FRAMEWORK_PACKAGES)) + r")\b"
+    r"|@\s*[\w.]+\.\w+\s*\("
+    r"|\bdef\s+(?:on_)?(?:put|delete|post|patch)\b"
+)
+
+
+def may_contain_endpoints(lines: list[str]) -> bool:
+    """Cheap text pre-filter run before any tree walk."""
+    return _CANDIDATE_TEXT.search("".join(lines)) is not None
+
+
+@dataclass
+class SourceFile:
+    """A parsed module and the name tables discovery needs."""
+
+    tree: ast.Module
+    filename: str
+    lines: list[str] = field(default_factory=list)
+    #: local name -> dotted origin (``viewsets`` -> ``rest_framework.viewsets``);
+    #: relative imports keep their leading dots (``.services.cancel``).
+    imports: dict[str, str] = field(default_factory=dict)
+    #: name -> every value assigned to it anywhere in the file.
+    assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
+    #: class name -> class node (any nesting level; first definition wins).
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    #: module-level function name -> node.
+    functions: dict[str, FunctionNode] = field(default_factory=dict)
+    #: every function with the class that directly holds it (None for plain functions).
+    all_functions: list[tuple[FunctionNode, ast.ClassDef | None]] = field(default_factory=list)
+    calls: list[ast.Call] = field(default_factory=list)
+
+    @classmethod
+    def from_tree(cls, tree: ast.Module, filename: str, lines: list[str]) -> SourceFile:
+        source = cls(tree=tree, filename=filename, lines=lines)
+        source._collect()
+        return source
+
+    def _collect(self) -> None:
+        owner: dict[int, ast.ClassDef] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.all_functions.append((node, owner.get(id(node))))
+            elif isinstance(node, ast.ClassDef):
+                self.classes.setdefault(node.name, node)
+                for stmt in node.body:
+                    owner[id(stmt)] = node
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.imports[alias.asname] = alias.name
+                    else:
+                        root = alias.name.partition(".")[0]
+                        self.imports[root] = root
+            elif isinstance(node, ast.ImportFrom):
+                base = "." * node.level + (node.module or "")
+                for alias in node.names:
+                    if alias.name != "*":
+                        joined = f"{base}.{alias.name}" if not base.endswith(".") else base + alias.name
+                        self.imports[alias.asname or alias.name] = joined
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        self.assignments.setdefault(target.id, []).append(node.value)
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                if isinstance(node.target, ast.Name):
+                    self.assignments.setdefault(node.target.id, []).append(node.value)
+        for stmt in self.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions.setdefault(stmt.name, stmt)
+
+    @cached_property
+    def frameworks_imported(self) -> frozenset[str]:
+        """Frameworks this file imports from (``flask``, ``drf``, ...)."""
+        found = set()
+        for origin in self.imports.values():
+            framework = FRAMEWORK_PACKAGES.get(origin.partition(".")[0])
+            if framework:
+                found.add(framework)
+        return frozenset(found)
+
+    def dotted_name(self, node: ast.expr) -> str | None:
+        """``viewsets.ModelViewSet`` -> ``rest_framework.viewsets.ModelViewSet``.
+
+        Names that are not imported stay as written; None for anything that is
+        not a plain name or attribute chain.
+        """
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        parts.append(self.imports.get(node.id, node.id))
+        return ".".join(reversed(parts))
+
+    def imported_name(self, node: ast.expr) -> str | None:
+        """Like ``dotted_name``, but only for names that come from an import."""
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in self.imports:
+            return self.dotted_name(node)
+        return None
+
+
+def package_and_name(dotted: str) -> tuple[str, str]:
+    """``rest_framework.viewsets.ModelViewSet`` -> ``("rest_framework", "ModelViewSet")``."""
+    root = dotted.lstrip(".").partition(".")[0]
+    return root, dotted.rpartition(".")[2]
+
+
+def literal_string(node: ast.expr | None) -> str | None:
+    """The value of a string constant; an f-string's leading literal text."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        text = []
+        for part in node.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                text.append(part.value)
+            else:
+                text.append("{}")
+        return "".join(text)
+    return None
+
+
+def literal_strings(node: ast.expr | None) -> tuple[str, ...] | None:
+    """A string or a list/tuple/set of strings, as a tuple; None if not literal."""
+    single = literal_string(node)
+    if single is not None:
+        return (single,)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        values = [literal_string(element) for element in node.elts]
+        if all(value is not None for value in values):
+            return tuple(values)  # type: ignore[arg-type]
+    return None
+
+
+def call_argument(call: ast.Call, position: int | None, keywords: tuple[str, ...] = ()) -> ast.expr | None:
+    """The argument at ``position`` or under one of ``keywords``."""
+    for keyword in call.keywords:
+        if keyword.arg in keywords:
+            return keyword.value
+    if position is not None and position < len(call.args):
+        argument = call.args[position]
+        if not isinstance(argument, ast.Starred):
+            return argument
+    return None

@@ -1,0 +1,65 @@
+"""Endpoint discovery: which functions a web framework routes requests to.
+
+Two shared engines cover most frameworks from the tables in
+``knowledge/frameworks.py``: ``routers`` (decorators on app/router objects and
+standalone route decorators) and ``views`` (class-based views by base class).
+One module per framework family adds what its framework does differently.
+A new framework is a table entry; a new registration style is a module here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from ..analysis.project import ProjectResolver
+from ..analysis.source import SourceFile
+from . import aiohttp, asgi, django, falcon, flask, pyramid, routers, sanic, tornado, views
+from .branches import body_for
+from .context import DiscoveryContext, Registration
+from .model import ANY_METHOD, Endpoint
+
+#: Modules that turn registration calls / route tables into paths (and function endpoints).
+REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado, django)
+#: Modules that find endpoints from declarations on the handler itself.
+DECLARATION_MODULES = (routers, views, django, falcon, pyramid)
+
+__all__ = ["ANY_METHOD", "Endpoint", "discover_endpoints"]
+
+
+def discover_endpoints(source: SourceFile, resolver: ProjectResolver | None = None) -> list[Endpoint]:
+    """Every endpoint declared in ``source``, sorted by line and method."""
+    context = DiscoveryContext(source, resolver)
+    context.registrations = [registration for module in REGISTRATION_MODULES for registration in module.registrations(context)]
+    found = [endpoint for module in DECLARATION_MODULES for endpoint in module.discover(context)]
+    found = list(_apply_registrations(context, found))
+    unique: dict[tuple[int, str, str | None], Endpoint] = {}
+    for endpoint in found:
+        narrowed = dataclasses.replace(endpoint, body=body_for(endpoint.handler, endpoint.method))
+        unique.setdefault((id(endpoint.handler), endpoint.method, endpoint.path), narrowed)
+    # A known path beats "unknown" for the same handler and method.
+    with_path = {(id(e.handler), e.method) for e in unique.values() if e.path is not None}
+    endpoints = [e for e in unique.values() if e.path is not None or (id(e.handler), e.method) not in with_path]
+    return sorted(endpoints, key=lambda e: (e.line, e.method, e.path or ""))
+
+
+def _apply_registrations(context: DiscoveryContext, found: list[Endpoint]) -> Iterator[Endpoint]:
+    """Give function endpoints their registered path; declare registered function views."""
+    functions = context.source.functions
+    declared = {endpoint.handler.name for endpoint in found if endpoint.class_name is None}
+    for endpoint in found:
+        registered = _function_registrations(context, endpoint.handler.name) if endpoint.class_name is None else []
+        if endpoint.path is None and registered:
+            for registration in registered:
+                yield dataclasses.replace(endpoint, path=registration.path)
+        else:
+            yield endpoint
+    for registration in context.registrations:
+        handler = functions.get(registration.target)
+        if handler is None or registration.methods is None or registration.target in declared:
+            continue
+        yield from context.endpoints(handler, None, registration.methods, registration.path, registration.framework)
+
+
+def _function_registrations(context: DiscoveryContext, name: str) -> list[Registration]:
+    return [r for r in context.paths_by_target.get(name, ()) if r.target in context.source.functions]

@@ -1,0 +1,56 @@
+"""aiohttp route tables: ``web.put("/x", handler)``, ``app.router.add_put(...)``, views.
+
+``@routes.put`` (RouteTableDef) and ``web.View`` classes are found by the
+shared engines.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..analysis.source import call_argument, literal_string, package_and_name
+from ..knowledge.frameworks import AIOHTTP_ROUTE_HELPERS, AIOHTTP_ROUTER_METHODS
+from .context import DiscoveryContext, Registration, methods_from
+from .model import join_path
+
+
+def registrations(context: DiscoveryContext) -> Iterator[Registration]:
+    source = context.source
+    if "aiohttp" not in source.frameworks_imported:
+        return
+    for call in source.calls:
+        func = call.func
+        dotted = source.imported_name(func)
+        helper = package_and_name(dotted) if dotted else None
+        if helper and helper[0] == "aiohttp":
+            name = helper[1]
+        elif isinstance(func, ast.Attribute) and func.attr.startswith("add_"):
+            name = func.attr
+        else:
+            continue
+        if name in AIOHTTP_ROUTE_HELPERS or name in AIOHTTP_ROUTER_METHODS:
+            methods = AIOHTTP_ROUTE_HELPERS.get(name) or AIOHTTP_ROUTER_METHODS[name]
+            path_index, handler_index = 0, 1
+        elif name in ("route", "add_route"):
+            methods = methods_from(call_argument(call, 0, ("method",)))
+            path_index, handler_index = 1, 2
+        elif name in ("view", "add_view"):
+            methods, path_index, handler_index = None, 0, 1
+        else:
+            continue
+        target = context.target_name(call_argument(call, handler_index, ("handler",)))
+        path = literal_string(call_argument(call, path_index, ("path",)))
+        if target:
+            yield Registration(target, join_path(None, path), "aiohttp", methods)
+    yield from _class_views(context)
+
+
+def _class_views(context: DiscoveryContext) -> Iterator[Registration]:
+    """``@routes.view("/orders/{id}")`` on a ``web.View`` class."""
+    for cls in context.source.classes.values():
+        for decorator in cls.decorator_list:
+            if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute):
+                if decorator.func.attr == "view":
+                    path = literal_string(call_argument(decorator, 0, ("path",)))
+                    yield Registration(cls.name, join_path(None, path), "aiohttp")

@@ -1,0 +1,45 @@
+"""FastAPI and Starlette registrations: ``add_api_route`` and ``Route(...)`` tables.
+
+``@router.put`` decorators and ``HTTPEndpoint`` classes are found by the shared
+engines; these calls declare function endpoints or give classes their paths.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..analysis.source import call_argument, literal_string, package_and_name
+from ..knowledge.frameworks import ROUTE_CONSTRUCTORS
+from .context import DiscoveryContext, Registration, methods_from
+from .model import join_path
+
+
+def registrations(context: DiscoveryContext) -> Iterator[Registration]:
+    source = context.source
+    for call in source.calls:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "add_api_route":
+            match = context.registering_router(func.value, ("fastapi",))
+            target = context.target_name(call_argument(call, 1, ("endpoint",)))
+            if match is None or target is None:
+                continue
+            path = literal_string(call_argument(call, 0, ("path",)))
+            methods = methods_from(call_argument(call, None, ("methods",))) or ("GET",)
+            yield Registration(target, join_path(match.prefix, path), "fastapi", methods)
+            continue
+        dotted = source.imported_name(func)
+        if dotted is None:
+            continue
+        known = ROUTE_CONSTRUCTORS.get(package_and_name(dotted))
+        if known is None:
+            continue
+        framework, path_index, handler_index = known
+        target = context.target_name(call_argument(call, handler_index, ("endpoint",)))
+        if target is None:
+            continue
+        path = literal_string(call_argument(call, path_index, ("path",)))
+        methods = methods_from(call_argument(call, None, ("methods",)))
+        if target in source.functions:
+            methods = methods or ("GET",)
+        yield Registration(target, join_path(None, path), framework, methods)

@@ -1,0 +1,257 @@
+"""Shared questions every framework module asks about a file.
+
+"Is this receiver a Flask app?", "is this class a DRF viewset?", "what path did
+this file register for that handler?" are answered here once, from the file's
+own names first and from the project's other modules (astroid) only when the
+name is imported from there.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..analysis.project import MAX_HOPS, ProjectResolver, find_module_file
+from ..analysis.source import (
+    FunctionNode,
+    SourceFile,
+    call_argument,
+    literal_string,
+    literal_strings,
+    package_and_name,
+)
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS, ROUTER_KINDS, VIEW_FAMILIES, RouterKind, ViewFamily
+from .model import Endpoint, join_path
+
+
+@dataclass(frozen=True)
+class RouterMatch:
+    kind: RouterKind
+    prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A handler or view class named by a route table / registration call."""
+
+    target: str
+    path: str | None
+    framework: str
+    #: Methods the registration declares; None when the target's own code decides.
+    methods: tuple[str, ...] | None = None
+
+
+_CONSTRUCTOR_INDEX = {ctor: kind for kind in ROUTER_KINDS for ctor in kind.constructors}
+_VIEW_BASE_INDEX: dict[tuple[str, str], list[ViewFamily]] = {}
+for _family in VIEW_FAMILIES:
+    for _base in _family.bases:
+        _VIEW_BASE_INDEX.setdefault(_base, []).append(_family)
+
+#: A router whose origin cannot be traced is still accepted when the file imports
+#: that framework and the first argument looks like a route (``"/..."`` or ``""``).
+_UNKNOWN = object()
+
+
+@dataclass
+class DiscoveryContext:
+    source: SourceFile
+    resolver: ProjectResolver | None = None
+    registrations: list[Registration] = field(default_factory=list)
+
+    # -- routers -------------------------------------------------------------
+    def router_for(self, receiver: ast.expr) -> RouterMatch | object | None:
+        """The router kind of ``receiver`` in ``@receiver.put(...)``; _UNKNOWN if untraceable."""
+        if isinstance(receiver, ast.Name):
+            return self._router_for_name(receiver.id)
+        return _UNKNOWN
+
+    def _router_for_name(self, name: str) -> RouterMatch | object | None:
+        source = self.source
+        values = source.assignments.get(name)
+        if values:
+            verdict: RouterMatch | object | None = None
+            for value in values:
+                match = self._router_from_value(value)
+                if isinstance(match, RouterMatch):
+                    return match
+                verdict = verdict or match
+            return verdict
+        origin = source.imports.get(name)
+        if origin is None:
+            return _UNKNOWN
+        if self.is_external(origin):
+            return None
+        return self._router_from_project(origin)
+
+    def _router_from_value(self, value: ast.expr) -> RouterMatch | object | None:
+        if not isinstance(value, ast.Call):
+            return _UNKNOWN
+        dotted = self.source.imported_name(value.func)
+        if dotted is None:
+            return _UNKNOWN
+        kind = _CONSTRUCTOR_INDEX.get(package_and_name(dotted))
+        if kind is not None:
+            prefix = literal_string(call_argument(value, None, (kind.prefix_keyword,))) if kind.prefix_keyword else None
+            return RouterMatch(kind, prefix)
+        if self.is_external(dotted):
+            return None  # built by some other library: a cache, a mock, a client
+        return _UNKNOWN
+
+    def _router_from_project(self, origin: str) -> RouterMatch | object | None:
+        if self.resolver is None:
+            return _UNKNOWN
+        found = self.resolver.lookup(self.source.filename, origin)
+        if found is None:
+            return _UNKNOWN
+        definition, _ = found
+        if definition.kind != "call":
+            return None
+        kind = _CONSTRUCTOR_INDEX.get(package_and_name(definition.dotted[0]))
+        if kind is None:
+            return None
+        return RouterMatch(kind, dict(definition.keywords).get(kind.prefix_keyword or ""))
+
+    def resolve_router(self, receiver: ast.expr, attribute: str, call: ast.Call) -> RouterMatch | None:
+        """A traced router, or a plausible one in a file that imports its framework."""
+        match = self.router_for(receiver)
+        if isinstance(match, RouterMatch):
+            return match
+        if match is None:
+            return None
+        first = literal_string(call.args[0]) if call.args else None
+        if first is None or not (first == "" or first.startswith("/")):
+            return None
+        for kind in ROUTER_KINDS:
+            if kind.framework in self.source.frameworks_imported and (
+                attribute in kind.verb_decorators or attribute in kind.route_decorators
+            ):
+                return RouterMatch(kind)
+        return None
+
+    def registering_router(self, receiver: ast.expr, frameworks: tuple[str, ...]) -> RouterMatch | None:
+        """The router of a registration call (``app.add_url_rule``), by framework.
+
+        An untraceable receiver counts when the file imports one of ``frameworks``.
+        """
+        match = self.router_for(receiver)
+        if isinstance(match, RouterMatch):
+            return match if match.kind.framework in frameworks else None
+        if match is None:
+            return None
+        for kind in ROUTER_KINDS:
+            if kind.framework in frameworks and kind.framework in self.source.frameworks_imported:
+                return RouterMatch(kind)
+        return None
+
+    def is_external(self, origin: str, from_file: str | None = None) -> bool:
+        """An import from a package outside the project (a framework or any library)."""
+        if origin.startswith("."):
+            return False
+        root = origin.partition(".")[0]
+        if root in FRAMEWORK_PACKAGES:
+            return True
+        if self.resolver is None:
+            return True
+        return find_module_file(from_file or self.source.filename, root) is None
+
+    # -- class-based views ---------------------------------------------------
+    def view_families(self, cls: ast.ClassDef) -> list[ViewFamily]:
+        """Every view family among the class's ancestors (same file, then project)."""
+        here = self.source.filename
+        families: list[ViewFamily] = []
+        pending = [(self.source.dotted_name(base), here) for base in cls.bases]
+        seen: set[tuple[str | None, str]] = set()
+        while pending and len(seen) < MAX_HOPS * 4:
+            dotted, home = pending.pop()
+            if not dotted or (dotted, home) in seen:
+                continue
+            seen.add((dotted, home))
+            families.extend(_VIEW_BASE_INDEX.get(package_and_name(dotted), ()))
+            local = self.source.classes.get(dotted) if home == here else None
+            if local is not None and local is not cls:
+                pending.extend((self.source.dotted_name(base), here) for base in local.bases)
+            elif "." in dotted and not self.is_external(dotted, home):
+                pending.extend(self._project_bases(dotted, home))
+        return families
+
+    def _project_bases(self, dotted: str, home: str) -> list[tuple[str, str]]:
+        found = self.resolver.lookup(home, dotted) if self.resolver else None
+        if found is None or found[0].kind != "class":
+            return []
+        definition, path = found
+        return [(base, path) for base in definition.dotted]
+
+    # -- registrations -------------------------------------------------------
+    @cached_property
+    def paths_by_target(self) -> dict[str, list[Registration]]:
+        index: dict[str, list[Registration]] = {}
+        for registration in self.registrations:
+            index.setdefault(registration.target, []).append(registration)
+        return index
+
+    def endpoints(
+        self,
+        handler: FunctionNode,
+        cls: ast.ClassDef | None,
+        methods: tuple[str, ...],
+        path: str | None,
+        framework: str,
+        body: tuple[ast.stmt, ...] | None = None,
+    ) -> list[Endpoint]:
+        return [
+            Endpoint(
+                method=method,
+                path=path,
+                framework=framework,
+                handler=handler,
+                class_name=cls.name if cls else None,
+                filename=self.source.filename,
+                body=tuple(handler.body) if body is None else body,
+            )
+            for method in methods
+        ]
+
+
+    def target_name(self, node: ast.expr | None) -> str | None:
+        """The local name a registration points at: ``view``, ``View.as_view()``,
+        ``Resource()``, or a variable holding ``Resource(store)``."""
+        name = target_name(node)
+        if name and name not in self.source.functions and name not in self.source.classes:
+            for value in self.source.assignments.get(name, ()):
+                if isinstance(value, ast.Call):
+                    return target_name(value) or name
+        return name
+
+
+def target_name(node: ast.expr | None) -> str | None:
+    """The name a registration expression points at, syntactically."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("as_view", "as_view_func"):
+            node = func.value
+        else:
+            node = func
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def methods_from(node: ast.expr | None) -> tuple[str, ...] | None:
+    """``["put", "PATCH"]`` / ``"PUT"`` / ``[HttpMethod.PUT]`` -> ``("PUT", "PATCH")``."""
+    elements = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else [node]
+    methods = []
+    for element in elements:
+        if isinstance(element, ast.Attribute) and element.attr.upper() in HTTP_VERBS:
+            methods.append(element.attr.upper())  # an enum member: HttpMethod.PUT
+        else:
+            values = literal_strings(element)
+            if not values:
+                return None
+            methods.extend(value.upper() for value in values)
+    return tuple(methods) or None
+
+
+__all__ = ["DiscoveryContext", "Registration", "RouterMatch", "join_path", "methods_from", "target_name"]

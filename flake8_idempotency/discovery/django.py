@@ -1,0 +1,79 @@
+"""Django and DRF function views, DRF extra actions, same-file URLconfs.
+
+Class-based views (``View``, ``APIView``, ViewSets, generics) are found by the
+``views`` engine from ``VIEW_FAMILIES``. Here: ``@require_http_methods``,
+``@require_POST``, ``@api_view``, function views that branch on
+``request.method``, ``@action(methods=[...])`` and ``@<action>.mapping.delete``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..analysis.source import call_argument, literal_string, package_and_name
+from ..knowledge.frameworks import DJANGO_METHOD_DECORATORS, DRF_ACTION, DRF_API_VIEW, VERB_METHODS
+from .branches import branched_methods
+from .context import DiscoveryContext, Registration, methods_from
+from .model import ANY_METHOD, Endpoint, join_path
+
+_URLCONF_CALLS = frozenset({("django", "path"), ("django", "re_path"), ("django", "url")})
+
+
+def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
+    source = context.source
+    if not source.frameworks_imported & {"django", "drf"}:
+        return
+    for handler, cls in source.all_functions:
+        declared = _declared_methods(context, handler, cls)
+        if declared is not None:
+            framework, methods = declared
+            yield from context.endpoints(handler, cls, methods, None, framework)
+        elif cls is None and handler.args.args:
+            request = handler.args.args[0].arg
+            methods = branched_methods(handler, frozenset({request}))
+            if methods:
+                yield from context.endpoints(handler, cls, methods, None, "django")
+
+
+def _declared_methods(context: DiscoveryContext, handler, cls) -> tuple[str, tuple[str, ...]] | None:
+    source = context.source
+    for decorator in handler.decorator_list:
+        if isinstance(decorator, ast.Attribute) and isinstance(decorator.value, ast.Attribute):
+            # @refund.mapping.delete: another method for an existing action
+            if decorator.value.attr == "mapping" and decorator.attr in VERB_METHODS and cls is not None:
+                return "drf", VERB_METHODS[decorator.attr]
+        call = decorator if isinstance(decorator, ast.Call) else None
+        dotted = source.imported_name(call.func if call else decorator)
+        if not dotted:
+            continue
+        key = package_and_name(dotted)
+        if key in DJANGO_METHOD_DECORATORS:
+            methods = DJANGO_METHOD_DECORATORS[key]
+            if methods is None and call is not None:
+                methods = methods_from(call_argument(call, 0, ("request_method_list",)))
+            if methods:
+                return "django", methods
+        elif key == DRF_API_VIEW:
+            methods = methods_from(call_argument(call, 0, ("http_method_names",))) if call else None
+            return "drf", methods or ("GET",)
+        elif key == DRF_ACTION and cls is not None:
+            methods = methods_from(call_argument(call, None, ("methods",))) if call else None
+            return "drf", methods or ("GET",)
+    return None
+
+
+def registrations(context: DiscoveryContext) -> Iterator[Registration]:
+    """``path("orders/<int:pk>/", views.order, ...)`` in a URLconf in the same file."""
+    source = context.source
+    if "django" not in source.frameworks_imported:
+        return
+    for call in source.calls:
+        dotted = source.imported_name(call.func)
+        if not dotted or package_and_name(dotted) not in _URLCONF_CALLS:
+            continue
+        route = literal_string(call_argument(call, 0, ("route",)))
+        target = context.target_name(call_argument(call, 1, ("view",)))
+        if target and route is not None:
+            methods = (ANY_METHOD,) if target in source.functions else None
+            yield Registration(target, join_path(None, route), "django", methods)

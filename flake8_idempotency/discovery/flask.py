@@ -1,0 +1,73 @@
+"""Flask and Quart registrations, Flask-RESTful/RESTX resources, Smorest blueprints.
+
+Decorator routes (``@app.put``) and MethodView/Resource classes are found by the
+shared engines (``routers``, ``views``); this module adds the registrations
+that give them paths or declare function views: ``add_url_rule``,
+``api.add_resource``, ``@ns.route`` / ``@blp.route`` on a class.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..analysis.source import call_argument, literal_string
+from .context import DiscoveryContext, Registration, methods_from
+from .model import join_path
+
+_FRAMEWORKS = ("flask", "quart")
+
+
+def registrations(context: DiscoveryContext) -> Iterator[Registration]:
+    for call in context.source.calls:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            continue
+        if func.attr == "add_url_rule":
+            match = context.registering_router(func.value, _FRAMEWORKS)
+            if match is None:
+                continue
+            target = context.target_name(call_argument(call, 2, ("view_func",)))
+            rule = literal_string(call_argument(call, 0, ("rule",)))
+            if target:
+                methods = methods_from(call_argument(call, None, ("methods",)))
+                yield Registration(target, join_path(match.prefix, rule), match.kind.framework, methods or ("GET",))
+        elif func.attr == "add_resource" and "flask" in context.source.frameworks_imported:
+            target = context.target_name(call_argument(call, 0, ("resource",)))
+            for url in call.args[1:]:
+                if target and literal_string(url) is not None:
+                    yield Registration(target, join_path(None, literal_string(url)), "flask")
+    yield from _class_routes(context)
+
+
+def _class_routes(context: DiscoveryContext) -> Iterator[Registration]:
+    """``@ns.route("/orders/<int:id>")`` (RESTX) or ``@blp.route(...)`` (Smorest) on a view class."""
+    if "flask" not in context.source.frameworks_imported:
+        return
+    for cls in context.source.classes.values():
+        for decorator in cls.decorator_list:
+            if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+                continue
+            if decorator.func.attr != "route":
+                continue
+            rule = literal_string(call_argument(decorator, 0, ("rule",)))
+            if rule is not None:
+                prefix = _namespace_prefix(context, decorator.func.value)
+                yield Registration(cls.name, join_path(prefix, rule), "flask")
+
+
+def _namespace_prefix(context: DiscoveryContext, receiver: ast.expr) -> str | None:
+    """RESTX ``Namespace("orders", path="/orders")`` or Smorest ``Blueprint(url_prefix=...)``."""
+    if not isinstance(receiver, ast.Name):
+        return None
+    for value in context.source.assignments.get(receiver.id, ()):
+        if not isinstance(value, ast.Call):
+            continue
+        explicit = literal_string(call_argument(value, None, ("path", "url_prefix")))
+        if explicit is not None:
+            return explicit
+        callee = context.source.dotted_name(value.func) or ""
+        if callee.rpartition(".")[2] in ("Namespace", "namespace"):
+            name = literal_string(call_argument(value, 0, ("name",)))
+            return "/" + name if name else None
+    return None

@@ -1,0 +1,31 @@
+"""Sanic's ``app.add_route(handler, "/uri", methods=[...])`` (handler first).
+
+``@app.put`` / ``@bp.route`` and ``HTTPMethodView`` classes are found by the
+shared engines.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..analysis.source import call_argument, literal_string
+from .context import DiscoveryContext, Registration, methods_from
+from .model import join_path
+
+
+def registrations(context: DiscoveryContext) -> Iterator[Registration]:
+    for call in context.source.calls:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "add_route"):
+            continue
+        match = context.registering_router(func.value, ("sanic",))
+        if match is None:
+            continue
+        target = context.target_name(call_argument(call, 0, ("handler",)))
+        uri = literal_string(call_argument(call, 1, ("uri",)))
+        methods = methods_from(call_argument(call, None, ("methods",)))
+        if target:
+            if target in context.source.functions:
+                methods = methods or ("GET",)
+            yield Registration(target, join_path(match.prefix, uri), "sanic", methods)

@@ -1,0 +1,36 @@
+"""Class-based views: the method name is the declaration (``View.put``, ``ViewSet.destroy``).
+
+A class is a view when one of its ancestors (in this file or, through astroid,
+in another project module) is a base listed in ``VIEW_FAMILIES``; a plain class
+with a ``put`` method is not. Paths come from registrations in the same file.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from .context import DiscoveryContext
+from .model import Endpoint
+
+
+def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
+    families_by_class: dict[int, list] = {}
+    for handler, cls in context.source.all_functions:
+        if cls is None:
+            continue
+        families = families_by_class.get(id(cls))
+        if families is None:
+            families = families_by_class[id(cls)] = context.view_families(cls)
+        for family in families:
+            methods = family.handlers.get(handler.name)
+            if methods:
+                for path in class_paths(context, cls):
+                    yield from context.endpoints(handler, cls, methods, path, family.framework)
+                break
+
+
+def class_paths(context: DiscoveryContext, cls: ast.ClassDef) -> list[str | None]:
+    """Paths the file registers the class under; ``[None]`` when registered elsewhere."""
+    paths = [registration.path for registration in context.paths_by_target.get(cls.name, ())]
+    return sorted(set(paths), key=str) if paths else [None]

@@ -1,0 +1,316 @@
+"""What each web framework's routing looks like, as data.
+
+Discovery modules read these tables; they hold no framework names of their own.
+Names are matched as ``(top-level package, final name)`` so that re-exports
+(``django.views.generic.UpdateView`` vs ``django.views.generic.edit.UpdateView``)
+need no separate entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+HTTP_VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
+
+#: Method names that declare a handler on a class-based view (``def put(self, ...)``).
+VERB_METHODS = {verb.lower(): (verb,) for verb in HTTP_VERBS if verb != "TRACE"}
+
+#: Top-level packages whose import marks a file as web code.
+FRAMEWORK_PACKAGES = {
+    "aiohttp": "aiohttp",
+    "blacksheep": "blacksheep",
+    "bottle": "bottle",
+    "chalice": "chalice",
+    "django": "django",
+    "falcon": "falcon",
+    "fastapi": "fastapi",
+    "flask": "flask",
+    "flask_restful": "flask",
+    "flask_restx": "flask",
+    "flask_smorest": "flask",
+    "apiflask": "flask",
+    "litestar": "litestar",
+    "ninja": "ninja",
+    "pyramid": "pyramid",
+    "quart": "quart",
+    "rest_framework": "drf",
+    "robyn": "robyn",
+    "sanic": "sanic",
+    "starlette": "starlette",
+    "tornado": "tornado",
+}
+
+
+@dataclass(frozen=True)
+class RouterKind:
+    """An app/router object whose methods are route decorators (``@app.put("/x")``)."""
+
+    framework: str
+    #: ``(package, class name)`` of the constructors that create it.
+    constructors: frozenset[tuple[str, str]]
+    #: Decorator attribute name -> methods it serves (``put`` -> PUT).
+    verb_decorators: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Decorators that take the methods as an argument (``route``, ``api_route``).
+    route_decorators: frozenset[str] = frozenset({"route"})
+    #: Keyword carrying the methods of a ``route`` decorator.
+    methods_keyword: str = "methods"
+    #: Index of a positional methods argument (aiohttp ``route("PUT", "/x")``), if any.
+    methods_position: int | None = None
+    #: Index of the path argument in a route decorator call.
+    path_position: int = 0
+    #: Keywords that may carry the path.
+    path_keywords: tuple[str, ...] = ("path", "rule", "uri")
+    #: Constructor keyword holding a URL prefix (``APIRouter(prefix=...)``).
+    prefix_keyword: str | None = None
+    default_methods: tuple[str, ...] = ("GET",)
+
+
+def _verbs(*names: str) -> dict[str, tuple[str, ...]]:
+    return {name: (name.upper(),) for name in names}
+
+
+_COMMON_VERBS = _verbs("get", "post", "put", "patch", "delete")
+
+ROUTER_KINDS: tuple[RouterKind, ...] = (
+    RouterKind(
+        framework="flask",
+        constructors=frozenset(
+            {
+                ("flask", "Flask"),
+                ("flask", "Blueprint"),
+                ("apiflask", "APIFlask"),
+                ("apiflask", "APIBlueprint"),
+                ("flask_smorest", "Blueprint"),
+            }
+        ),
+        verb_decorators=_COMMON_VERBS,
+        prefix_keyword="url_prefix",
+    ),
+    RouterKind(
+        framework="quart",
+        constructors=frozenset({("quart", "Quart"), ("quart", "Blueprint")}),
+        verb_decorators=_COMMON_VERBS,
+        prefix_keyword="url_prefix",
+    ),
+    RouterKind(
+        framework="fastapi",
+        constructors=frozenset({("fastapi", "FastAPI"), ("fastapi", "APIRouter")}),
+        verb_decorators=_verbs("get", "post", "put", "patch", "delete", "head", "options", "trace"),
+        route_decorators=frozenset({"api_route"}),
+        prefix_keyword="prefix",
+    ),
+    RouterKind(
+        framework="starlette",
+        constructors=frozenset({("starlette", "Starlette"), ("starlette", "Router")}),
+        route_decorators=frozenset({"route"}),
+    ),
+    RouterKind(
+        framework="sanic",
+        constructors=frozenset({("sanic", "Sanic"), ("sanic", "Blueprint")}),
+        verb_decorators=_verbs("get", "post", "put", "patch", "delete", "head", "options"),
+        prefix_keyword="url_prefix",
+    ),
+    RouterKind(
+        framework="bottle",
+        constructors=frozenset({("bottle", "Bottle")}),
+        verb_decorators=_COMMON_VERBS,
+        methods_keyword="method",
+    ),
+    RouterKind(
+        framework="ninja",
+        constructors=frozenset({("ninja", "NinjaAPI"), ("ninja", "Router")}),
+        verb_decorators=_COMMON_VERBS,
+        route_decorators=frozenset({"api_operation"}),
+        methods_position=0,
+        path_position=1,
+    ),
+    RouterKind(
+        framework="aiohttp",
+        constructors=frozenset({("aiohttp", "RouteTableDef")}),
+        verb_decorators=_verbs("get", "post", "put", "patch", "delete", "head"),
+        methods_position=0,
+        path_position=1,
+    ),
+    RouterKind(
+        framework="chalice",
+        constructors=frozenset({("chalice", "Chalice"), ("chalice", "Blueprint")}),
+    ),
+    RouterKind(
+        framework="robyn",
+        constructors=frozenset({("robyn", "Robyn"), ("robyn", "SubRouter")}),
+        verb_decorators=_COMMON_VERBS,
+    ),
+)
+
+#: Module-level decorator functions that declare a route with no router object
+#: (``from litestar import put``; ``from bottle import route``).
+#: ``(package, function)`` -> (framework, methods or None when given by argument).
+STANDALONE_DECORATORS: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {
+    **{("litestar", verb): ("litestar", (verb.upper(),)) for verb in ("get", "post", "put", "patch", "delete", "head")},
+    ("litestar", "route"): ("litestar", None),
+    **{("bottle", verb): ("bottle", (verb.upper(),)) for verb in ("get", "post", "put", "patch", "delete")},
+    ("bottle", "route"): ("bottle", None),
+    **{("blacksheep", verb): ("blacksheep", (verb.upper(),)) for verb in ("get", "post", "put", "patch", "delete")},
+}
+
+#: Keyword carrying the methods of a standalone ``route`` decorator, per framework.
+STANDALONE_METHODS_KEYWORD = {"litestar": "http_method", "bottle": "method"}
+
+
+@dataclass(frozen=True)
+class ViewFamily:
+    """Class-based views: a base class makes some method names handlers."""
+
+    framework: str
+    bases: frozenset[tuple[str, str]]
+    #: Method name -> HTTP methods it serves.
+    handlers: dict[str, tuple[str, ...]]
+
+
+_DJANGO_VIEWS = frozenset(
+    ("django", name)
+    for name in (
+        "View",
+        "TemplateView",
+        "RedirectView",
+        "DetailView",
+        "ListView",
+        "FormView",
+        "ArchiveIndexView",
+    )
+)
+
+_DRF_API_VIEWS = frozenset(
+    ("rest_framework", name)
+    for name in ("APIView", "GenericAPIView", "ListAPIView", "RetrieveAPIView")
+)
+
+#: DRF viewset actions (the router maps them to methods).
+DRF_ACTIONS = {
+    "list": ("GET",),
+    "retrieve": ("GET",),
+    "create": ("POST",),
+    "update": ("PUT", "PATCH"),
+    "partial_update": ("PATCH",),
+    "destroy": ("DELETE",),
+}
+
+#: DRF mixin hooks that run inside an action.
+_DRF_CREATE_HOOKS = {"create": ("POST",), "perform_create": ("POST",)}
+_DRF_UPDATE_HOOKS = {
+    "update": ("PUT", "PATCH"),
+    "partial_update": ("PATCH",),
+    "perform_update": ("PUT", "PATCH"),
+}
+_DRF_DESTROY_HOOKS = {"destroy": ("DELETE",), "perform_destroy": ("DELETE",)}
+_DRF_ALL_HOOKS = {
+    **DRF_ACTIONS,
+    **_DRF_CREATE_HOOKS,
+    **_DRF_UPDATE_HOOKS,
+    **_DRF_DESTROY_HOOKS,
+}
+
+
+def _drf(*names: str) -> frozenset[tuple[str, str]]:
+    return frozenset(("rest_framework", name) for name in names)
+
+
+VIEW_FAMILIES: tuple[ViewFamily, ...] = (
+    ViewFamily("flask", frozenset({("flask", "MethodView"), ("flask", "View")}), VERB_METHODS),
+    ViewFamily("flask", frozenset({("flask_restful", "Resource"), ("flask_restx", "Resource")}), VERB_METHODS),
+    ViewFamily("quart", frozenset({("quart", "MethodView")}), VERB_METHODS),
+    ViewFamily("starlette", frozenset({("starlette", "HTTPEndpoint")}), VERB_METHODS),
+    ViewFamily("aiohttp", frozenset({("aiohttp", "View")}), VERB_METHODS),
+    ViewFamily("sanic", frozenset({("sanic", "HTTPMethodView")}), VERB_METHODS),
+    ViewFamily("tornado", frozenset({("tornado", "RequestHandler")}), VERB_METHODS),
+    ViewFamily("django", _DJANGO_VIEWS, VERB_METHODS),
+    # Django's generic edit views route POST (and PUT, for UpdateView) to form_valid.
+    ViewFamily(
+        "django",
+        frozenset({("django", "CreateView"), ("django", "BaseCreateView")}),
+        {**VERB_METHODS, "form_valid": ("POST",)},
+    ),
+    ViewFamily(
+        "django",
+        frozenset({("django", "UpdateView"), ("django", "BaseUpdateView")}),
+        {**VERB_METHODS, "form_valid": ("POST", "PUT")},
+    ),
+    ViewFamily(
+        "django",
+        frozenset({("django", "DeleteView"), ("django", "BaseDeleteView")}),
+        {**VERB_METHODS, "form_valid": ("POST",)},
+    ),
+    ViewFamily("drf", _DRF_API_VIEWS, VERB_METHODS),
+    ViewFamily("drf", _drf("ViewSet", "GenericViewSet", "ViewSetMixin"), {**VERB_METHODS, **DRF_ACTIONS}),
+    ViewFamily("drf", _drf("ModelViewSet"), {**VERB_METHODS, **_DRF_ALL_HOOKS}),
+    ViewFamily(
+        "drf",
+        _drf("ReadOnlyModelViewSet", "ListModelMixin", "RetrieveModelMixin"),
+        {**VERB_METHODS, "list": ("GET",), "retrieve": ("GET",)},
+    ),
+    ViewFamily("drf", _drf("CreateModelMixin", "CreateAPIView", "ListCreateAPIView"), {**VERB_METHODS, **_DRF_CREATE_HOOKS}),
+    ViewFamily(
+        "drf",
+        _drf("UpdateModelMixin", "UpdateAPIView", "RetrieveUpdateAPIView"),
+        {**VERB_METHODS, **_DRF_UPDATE_HOOKS},
+    ),
+    ViewFamily(
+        "drf",
+        _drf("DestroyModelMixin", "DestroyAPIView", "RetrieveDestroyAPIView"),
+        {**VERB_METHODS, **_DRF_DESTROY_HOOKS},
+    ),
+    ViewFamily(
+        "drf",
+        _drf("RetrieveUpdateDestroyAPIView"),
+        {**VERB_METHODS, **_DRF_UPDATE_HOOKS, **_DRF_DESTROY_HOOKS},
+    ),
+    ViewFamily("litestar", frozenset({("litestar", "Controller")}), {}),
+    ViewFamily("blacksheep", frozenset({("blacksheep", "Controller"), ("blacksheep", "APIController")}), {}),
+)
+
+#: Django decorators that restrict a function view's methods.
+DJANGO_METHOD_DECORATORS: dict[tuple[str, str], tuple[str, ...] | None] = {
+    ("django", "require_http_methods"): None,  # methods given as the first argument
+    ("django", "require_POST"): ("POST",),
+    ("django", "require_GET"): ("GET",),
+    ("django", "require_safe"): ("GET", "HEAD"),
+}
+
+#: DRF's function-view decorator; methods in the first argument, GET by default.
+DRF_API_VIEW = ("rest_framework", "api_view")
+#: DRF's extra-action decorator on viewset methods; ``methods=``, GET by default.
+DRF_ACTION = ("rest_framework", "action")
+
+#: Pyramid's view declarations.
+PYRAMID_VIEW_CONFIG = frozenset({("pyramid", "view_config")})
+PYRAMID_VIEW_DEFAULTS = frozenset({("pyramid", "view_defaults")})
+
+#: Falcon responders: ``on_<verb>`` or ``on_<verb>_<suffix>`` on any class of a falcon file.
+FALCON_RESPONDER_PREFIX = "on_"
+
+#: Registration calls that give a path to a handler defined elsewhere in the file.
+#: attribute name -> (path argument index, handler argument index, handler keyword).
+REGISTRATION_CALLS = {
+    "add_url_rule": (0, 2, "view_func"),  # Flask/Quart
+    "add_api_route": (0, 1, "endpoint"),  # FastAPI
+    "add_resource": (1, 0, "resource"),  # Flask-RESTful/RESTX: add_resource(Cls, "/path")
+    "add_route": (0, 1, "resource"),  # Falcon add_route("/path", Resource()); Sanic differs
+}
+
+#: Route constructors used in route lists: (package, name) -> (framework, path idx, handler idx).
+ROUTE_CONSTRUCTORS = {
+    ("starlette", "Route"): ("starlette", 0, 1),
+    ("fastapi", "Route"): ("starlette", 0, 1),
+}
+
+#: aiohttp ``web.put("/x", handler)`` helpers inside ``add_routes([...])``.
+AIOHTTP_ROUTE_HELPERS = {
+    "get": ("GET",),
+    "post": ("POST",),
+    "put": ("PUT",),
+    "patch": ("PATCH",),
+    "delete": ("DELETE",),
+    "head": ("HEAD",),
+}
+#: aiohttp ``app.router.add_put("/x", handler)``.
+AIOHTTP_ROUTER_METHODS = {f"add_{name}": methods for name, methods in AIOHTTP_ROUTE_HELPERS.items()}

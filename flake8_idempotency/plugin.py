@@ -1,0 +1,39 @@
+"""The flake8 adapter: options in, ``(line, col, message, type)`` tuples out."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Any
+
+from . import __version__
+from .config import OPTIONS, Config, ConfigError
+from .engine import analyze
+
+
+class IdempotencyChecker:
+    name = "flake8-idempotency"
+    version = __version__
+    config = Config()
+
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, option_manager: Any) -> None:
+        for spec in OPTIONS:
+            extra = {"action": "store_true"} if spec.is_flag else {}
+            option_manager.add_option(spec.flag, default=spec.default, parse_from_config=True, help=spec.help, **extra)
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        try:
+            cls.config = Config.from_values(vars(options))
+        except ConfigError as error:
+            raise SystemExit(str(error)) from None
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        for finding in analyze(self.tree, self.filename, self.lines, self.config).findings:
+            yield finding.line, finding.col, finding.message, type(self)

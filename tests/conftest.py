@@ -1,0 +1,53 @@
+"""Shared helpers: run the real flake8 and the real command line as subprocesses."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+REPO = TESTS.parent
+
+_ANNOTATION = re.compile(r"#\s*endpoint:\s*(.+?)\s*$")
+
+
+def run(args: list[str], cwd: Path | str = REPO, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def flake8(*args: str, cwd: Path | str = REPO, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """A real ``flake8`` run, isolated from any config of the repo unless ``cwd`` has one."""
+    return run(["-m", "flake8", *args], cwd=cwd, stdin=stdin)
+
+
+def cli(*args: str, cwd: Path | str = REPO) -> subprocess.CompletedProcess[str]:
+    return run(["-m", "flake8_idempotency.cli", *args], cwd=cwd)
+
+
+def expected_endpoints(path: Path) -> set[tuple[int, str, str]]:
+    """``(line, METHOD, path)`` from the ``# endpoint: PUT /x, DELETE ?`` annotations."""
+    expected = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _ANNOTATION.search(line)
+        if match:
+            for entry in match.group(1).split(","):
+                method, _, route = entry.strip().partition(" ")
+                expected.add((number, method, route.strip()))
+    return expected
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES

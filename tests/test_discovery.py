@@ -1,0 +1,71 @@
+"""Endpoint discovery per framework family, checked against the fixture annotations.
+
+Every fixture under ``fixtures/discovery`` marks its endpoints on their ``def``
+lines (``# endpoint: PUT /orders/{id}``); the inventory command and a real
+flake8 run (``--idm-show-endpoints``, IDM000) must both report exactly those.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import FIXTURES, cli, expected_endpoints, flake8
+
+DISCOVERY = FIXTURES / "discovery"
+FRAMEWORK_FIXTURES = sorted(
+    path for path in DISCOVERY.glob("*.py") if path.name not in ("syntax_error.py",)
+)
+_INVENTORY_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+) (?P<method>\S+) (?P<path>\S+) (?P<framework>\S+) (?P<handler>\S+)$")
+_IDM000 = re.compile(r"^(?P<file>.+?):(?P<line>\d+):\d+: IDM000 endpoint (?P<method>\S+) (?P<path>\S+) ")
+
+
+def _parse(lines: str, pattern: re.Pattern[str]) -> dict[str, set[tuple[int, str, str]]]:
+    found: dict[str, set[tuple[int, str, str]]] = {}
+    for line in lines.splitlines():
+        match = pattern.match(line)
+        assert match, f"unexpected output line: {line!r}"
+        found.setdefault(match["file"].replace("\\", "/").rsplit("/", 1)[-1], set()).add(
+            (int(match["line"]), match["method"], match["path"])
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def inventory() -> dict[str, set[tuple[int, str, str]]]:
+    result = cli("endpoints", str(DISCOVERY))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return _parse(result.stdout, _INVENTORY_LINE)
+
+
+@pytest.fixture(scope="module")
+def flake8_endpoints() -> dict[str, set[tuple[int, str, str]]]:
+    result = flake8("--isolated", "--select=IDM", "--idm-show-endpoints", "-j1", str(DISCOVERY))
+    assert "Traceback" not in result.stderr
+    return _parse(result.stdout, _IDM000)
+
+
+@pytest.mark.parametrize("fixture", FRAMEWORK_FIXTURES, ids=lambda path: path.stem)
+def test_inventory_matches_annotations(fixture, inventory):
+    assert inventory.get(fixture.name, set()) == expected_endpoints(fixture)
+
+
+@pytest.mark.parametrize("fixture", FRAMEWORK_FIXTURES, ids=lambda path: path.stem)
+def test_flake8_reports_the_same_endpoints(fixture, flake8_endpoints):
+    assert flake8_endpoints.get(fixture.name, set()) == expected_endpoints(fixture)
+
+
+def test_every_framework_fixture_has_endpoints():
+    empty = {"no_framework.py", "not_endpoints.py"}
+    for fixture in FRAMEWORK_FIXTURES:
+        assert bool(expected_endpoints(fixture)) == (fixture.name not in empty), fixture.name
+
+
+def test_parallel_run_gives_the_same_output():
+    args = ("--isolated", "--select=IDM", "--idm-show-endpoints", str(DISCOVERY))
+    serial, parallel = flake8(*args, "-j1"), flake8(*args, "-j2")
+    assert serial.stdout.strip()
+    assert sorted(serial.stdout.splitlines()) == sorted(parallel.stdout.splitlines())
+    assert parallel.stderr == serial.stderr == ""
