@@ -15,7 +15,7 @@ from .analysis.project import ProjectResolver
 from .analysis.source import SourceFile, may_contain_endpoints
 from .config import Config
 from .discovery import Endpoint, discover_endpoints
-from .rules import RULES, Finding
+from .rules import RULES, Finding, RuleContext
 
 #: IDM000, opt-in (``--idm-show-endpoints``): the inventory as flake8 output.
 ENDPOINT_MESSAGE = "IDM000 endpoint {method} {path} {framework} {handler}"
@@ -39,9 +39,10 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
         result.endpoints = discover_endpoints(source, RESOLVER)
         if config.show_endpoints:
             result.findings.extend(_endpoint_finding(endpoint) for endpoint in result.endpoints)
+        context = RuleContext(source, config, result.endpoints)
         for rule in RULES:
             for endpoint in result.endpoints:
-                result.findings.extend(rule.check(endpoint, source, config))
+                result.findings.extend(rule.check(endpoint, context))
     except (Exception, RecursionError) as error:  # never crash flake8
         print(f"flake8-idempotency: {filename}: skipped, internal error: {error!r}", file=sys.stderr)
         return FileResult()

@@ -126,6 +126,36 @@ class SourceFile:
         return None
 
 
+def attribute_chain(node: ast.expr) -> list[str]:
+    """``Order.objects.filter(x).update`` -> ``["Order", "objects", "filter()", "update"]``.
+
+    Calls inside the chain appear as ``name()``; anything else ends the chain
+    with ``"?"`` so that callers can match suffixes safely.
+    """
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            inner = node.func
+            name = inner.attr if isinstance(inner, ast.Attribute) else getattr(inner, "id", "?")
+            parts.append(name + "()")
+            node = inner.value if isinstance(inner, ast.Attribute) else ast.Name(id="")
+            if not isinstance(inner, ast.Attribute):
+                break
+        elif isinstance(node, ast.Name):
+            if node.id:
+                parts.append(node.id)
+            break
+        elif isinstance(node, ast.Await):
+            node = node.value
+        else:
+            parts.append("?")
+            break
+    return list(reversed(parts))
+
+
 def package_and_name(dotted: str) -> tuple[str, str]:
     """``rest_framework.viewsets.ModelViewSet`` -> ``("rest_framework", "ModelViewSet")``."""
     root = dotted.lstrip(".").partition(".")[0]

@@ -1,20 +1,14 @@
-"""Rules: one module per code, each a ``check(endpoint, context)`` over discovered endpoints.
+"""Rules: one module per code.
 
-A rule module exposes ``CODE``, ``MESSAGE`` (format string, the message as data)
-and ``check``; registering it is adding it to ``RULES``. None exist yet: the
-foundation ships discovery only.
+A rule module holds ``CODE``, its message templates as module constants, and
+``check(endpoint, context) -> Iterator[Finding]``. Registering a rule is adding
+its module to ``RULES``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    line: int
-    col: int
-    code: str
-    message: str  # starts with the code, as flake8 expects
+from .base import Finding, RuleContext
 
 RULES: tuple = ()
+
+__all__ = ["RULES", "Finding", "RuleContext"]

@@ -1,0 +1,39 @@
+"""What every rule shares: its input (RuleContext) and its output (Finding)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..analysis.handler_body import BodyNode, walk_handler
+from ..analysis.source import SourceFile
+from ..config import Config
+from ..discovery.model import Endpoint
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    line: int
+    col: int
+    code: str
+    message: str  # starts with the code, as flake8 expects
+
+
+@dataclass
+class RuleContext:
+    """One file's analysis, shared by every rule that runs on it."""
+
+    source: SourceFile
+    config: Config
+    #: Every endpoint of the file (a rule may look at the app around an endpoint).
+    endpoints: list[Endpoint] = field(default_factory=list)
+
+    def body(self, endpoint: Endpoint) -> Iterator[BodyNode]:
+        """The handler body, same-file helpers included, up to the configured depth."""
+        return walk_handler(endpoint, self.source, self.config.call_depth)
+
+    def finding(self, code: str, at: BodyNode | ast.AST, message: str) -> Finding:
+        line = at.line if isinstance(at, BodyNode) else getattr(at, "lineno", 1)
+        col = at.col if isinstance(at, BodyNode) else getattr(at, "col_offset", 0)
+        return Finding(line, col, code, message)
