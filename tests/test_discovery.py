@@ -17,7 +17,9 @@ DISCOVERY = FIXTURES / "discovery"
 FRAMEWORK_FIXTURES = sorted(
     path for path in DISCOVERY.glob("*.py") if path.name not in ("syntax_error.py",)
 )
-_INVENTORY_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+) (?P<method>\S+) (?P<path>\S+) (?P<framework>\S+) (?P<handler>\S+)$")
+_INVENTORY_LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+) (?P<method>\S+) (?P<path>\S+) (?P<framework>\S+) (?P<handler>\S+)$"
+)
 _IDM000 = re.compile(r"^(?P<file>.+?):(?P<line>\d+):\d+: IDM000 endpoint (?P<method>\S+) (?P<path>\S+) ")
 
 

@@ -11,17 +11,23 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES, ROUTE_DECORATOR_NAMES, VIEW_HANDLER_NAMES
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
-#: Text that any endpoint-bearing file must contain: a framework import, a
-#: decorator call on an attribute (``@x.put(``), or a class-view method name.
+
+def _alternatives(words) -> str:
+    return "|".join(sorted(words, key=lambda word: (-len(word), word)))
+
+
+#: Text that any endpoint-bearing file must contain: a framework name, a route
+#: decorator on some object (``@x.put(``: the router may come from another
+#: module), or a class-view handler name (``def destroy``: the base may too).
 #: Files without a match cost one regex search and nothing else.
 _CANDIDATE_TEXT = re.compile(
-    r"\b(?:" + "|".join(sorted(FRAMEWORK_PACKAGES)) + r")\b"
-    r"|@\s*[\w.]+\.\w+\s*\("
-    r"|\bdef\s+(?:on_)?(?:put|delete|post|patch)\b"
+    rf"\b(?:{_alternatives(FRAMEWORK_PACKAGES)})\b"
+    rf"|@\s*[\w.]+\.(?:{_alternatives(ROUTE_DECORATOR_NAMES)})\s*\("
+    rf"|\bdef\s+(?:on_\w+|{_alternatives(VIEW_HANDLER_NAMES)})\s*\("
 )
 
 

@@ -30,7 +30,7 @@ __all__ = ["ANY_METHOD", "Endpoint", "discover_endpoints"]
 def discover_endpoints(source: SourceFile, resolver: ProjectResolver | None = None) -> list[Endpoint]:
     """Every endpoint declared in ``source``, sorted by line and method."""
     context = DiscoveryContext(source, resolver)
-    context.registrations = [registration for module in REGISTRATION_MODULES for registration in module.registrations(context)]
+    context.registrations = [found for module in REGISTRATION_MODULES for found in module.registrations(context)]
     found = [endpoint for module in DECLARATION_MODULES for endpoint in module.discover(context)]
     found = list(_apply_registrations(context, found))
     unique: dict[tuple[int, str, str | None], Endpoint] = {}

@@ -212,10 +212,8 @@ class DiscoveryContext:
             for method in methods
         ]
 
-
     def target_name(self, node: ast.expr | None) -> str | None:
-        """The local name a registration points at: ``view``, ``View.as_view()``,
-        ``Resource()``, or a variable holding ``Resource(store)``."""
+        """The name a registration points at, seeing through ``orders = Resource(store)``."""
         name = target_name(node)
         if name and name not in self.source.functions and name not in self.source.classes:
             for value in self.source.assignments.get(name, ()):

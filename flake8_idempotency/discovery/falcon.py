@@ -23,7 +23,7 @@ def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
     for handler, cls in context.source.all_functions:
         if cls is None or not handler.name.startswith(FALCON_RESPONDER_PREFIX):
             continue
-        verb, _, suffix = handler.name[len(FALCON_RESPONDER_PREFIX) :].partition("_")
+        verb, _, suffix = handler.name.removeprefix(FALCON_RESPONDER_PREFIX).partition("_")
         if verb.upper() not in HTTP_VERBS:
             continue
         paths = routes.get((cls.name, suffix)) or [None]

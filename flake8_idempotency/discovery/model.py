@@ -43,7 +43,8 @@ class Endpoint:
 #: Converter/type names that may come first in ``<int:id>`` (Werkzeug, Django) or
 #: ``{int:id}`` (Ninja); otherwise the name comes first (``<id:int>``, ``{id:int}``).
 _TYPE_NAMES = frozenset(
-    {"int", "float", "path", "string", "str", "uuid", "slug", "any", "re", "number", "alpha", "ext", "ymd", "strorempty"}
+    {"int", "float", "path", "string", "str", "uuid", "slug", "any", "re"}
+    | {"number", "alpha", "ext", "ymd", "strorempty"}
 )
 _NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>(?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)")
 _UNNAMED_GROUP = re.compile(r"\((?!\?)(?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)")

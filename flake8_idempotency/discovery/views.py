@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ..knowledge.frameworks import VIEW_HANDLER_NAMES
 from .context import DiscoveryContext
 from .model import Endpoint
 
@@ -17,8 +18,8 @@ from .model import Endpoint
 def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
     families_by_class: dict[int, list] = {}
     for handler, cls in context.source.all_functions:
-        if cls is None:
-            continue
+        if cls is None or handler.name not in VIEW_HANDLER_NAMES:
+            continue  # only handler-named methods make a class worth resolving
         families = families_by_class.get(id(cls))
         if families is None:
             families = families_by_class[id(cls)] = context.view_families(cls)

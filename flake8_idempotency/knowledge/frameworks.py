@@ -248,7 +248,11 @@ VIEW_FAMILIES: tuple[ViewFamily, ...] = (
         _drf("ReadOnlyModelViewSet", "ListModelMixin", "RetrieveModelMixin"),
         {**VERB_METHODS, "list": ("GET",), "retrieve": ("GET",)},
     ),
-    ViewFamily("drf", _drf("CreateModelMixin", "CreateAPIView", "ListCreateAPIView"), {**VERB_METHODS, **_DRF_CREATE_HOOKS}),
+    ViewFamily(
+        "drf",
+        _drf("CreateModelMixin", "CreateAPIView", "ListCreateAPIView"),
+        {**VERB_METHODS, **_DRF_CREATE_HOOKS},
+    ),
     ViewFamily(
         "drf",
         _drf("UpdateModelMixin", "UpdateAPIView", "RetrieveUpdateAPIView"),
@@ -288,15 +292,6 @@ PYRAMID_VIEW_DEFAULTS = frozenset({("pyramid", "view_defaults")})
 #: Falcon responders: ``on_<verb>`` or ``on_<verb>_<suffix>`` on any class of a falcon file.
 FALCON_RESPONDER_PREFIX = "on_"
 
-#: Registration calls that give a path to a handler defined elsewhere in the file.
-#: attribute name -> (path argument index, handler argument index, handler keyword).
-REGISTRATION_CALLS = {
-    "add_url_rule": (0, 2, "view_func"),  # Flask/Quart
-    "add_api_route": (0, 1, "endpoint"),  # FastAPI
-    "add_resource": (1, 0, "resource"),  # Flask-RESTful/RESTX: add_resource(Cls, "/path")
-    "add_route": (0, 1, "resource"),  # Falcon add_route("/path", Resource()); Sanic differs
-}
-
 #: Route constructors used in route lists: (package, name) -> (framework, path idx, handler idx).
 ROUTE_CONSTRUCTORS = {
     ("starlette", "Route"): ("starlette", 0, 1),
@@ -314,3 +309,12 @@ AIOHTTP_ROUTE_HELPERS = {
 }
 #: aiohttp ``app.router.add_put("/x", handler)``.
 AIOHTTP_ROUTER_METHODS = {f"add_{name}": methods for name, methods in AIOHTTP_ROUTE_HELPERS.items()}
+
+
+#: Every attribute name that declares a route on a router object (for the text pre-filter).
+ROUTE_DECORATOR_NAMES = frozenset(
+    name for kind in ROUTER_KINDS for name in (*kind.verb_decorators, *kind.route_decorators)
+) | {"route", "view"}
+
+#: Every method name that is a handler in some class-based view family.
+VIEW_HANDLER_NAMES = frozenset(name for family in VIEW_FAMILIES for name in family.handlers)

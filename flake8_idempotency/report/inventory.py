@@ -9,7 +9,8 @@ from ..discovery import Endpoint
 
 def inventory_line(endpoint: Endpoint) -> str:
     path = endpoint.path if endpoint.path is not None else "?"
-    return f"{endpoint.filename}:{endpoint.line} {endpoint.method} {path} {endpoint.framework} {endpoint.qualified_handler}"
+    where = f"{endpoint.filename}:{endpoint.line}"
+    return f"{where} {endpoint.method} {path} {endpoint.framework} {endpoint.qualified_handler}"
 
 
 def inventory(endpoints: Iterable[Endpoint]) -> list[str]:

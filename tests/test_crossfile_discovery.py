@@ -1,0 +1,69 @@
+"""Names across modules: view bases and routers defined in other project files.
+
+The frameworks are not installed in the test environment (as in pre-commit's
+isolated env): everything is resolved from the project's own files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+import pytest
+
+from conftest import FIXTURES, cli, expected_endpoints, flake8, run
+
+PROJECT = FIXTURES / "projects" / "crossfile"
+ANNOTATED = sorted(path for path in PROJECT.rglob("*.py") if expected_endpoints(path))
+
+
+def _found(output: str, pattern: str) -> set[tuple[str, int, str, str]]:
+    found = set()
+    for line in output.splitlines():
+        match = re.match(pattern, line)
+        assert match, line
+        found.add((match["file"].removeprefix("./"), int(match["line"]), match["method"], match["path"]))
+    return found
+
+
+def _expected() -> set[tuple[str, int, str, str]]:
+    return {
+        (path.relative_to(PROJECT).as_posix(), line, method, route)
+        for path in ANNOTATED
+        for line, method, route in expected_endpoints(path)
+    }
+
+
+def test_frameworks_are_not_installed_here():
+    assert all(importlib.util.find_spec(name) is None for name in ("rest_framework", "fastapi"))
+
+
+def test_inventory_resolves_bases_and_routers_from_other_modules():
+    result = cli("endpoints", cwd=PROJECT)
+    assert result.returncode == 0, result.stderr
+    pattern = r"^(?P<file>\S+):(?P<line>\d+) (?P<method>\S+) (?P<path>\S+) \S+ \S+$"
+    assert _found(result.stdout, pattern) == _expected()
+
+
+@pytest.mark.parametrize("jobs", ["-j1", "-j2"])
+def test_flake8_resolves_the_same(jobs):
+    result = flake8("--isolated", "--select=IDM", "--idm-show-endpoints", jobs, ".", cwd=PROJECT)
+    assert result.stderr == ""
+    pattern = r"^(?P<file>\S+):(?P<line>\d+):\d+: IDM000 endpoint (?P<method>\S+) (?P<path>\S+) .*$"
+    assert _found(result.stdout, pattern) == _expected()
+
+
+def test_astroid_is_what_resolves_them():
+    probe = (
+        "import sys\n"
+        "from flake8.main.cli import main\n"
+        "from flake8_idempotency import engine\n"
+        "try:\n"
+        "    main(['--isolated', '--select=IDM', '--idm-show-endpoints', '-j1', 'orders/views.py'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('builds:', engine.RESOLVER.builds)\n"
+    )
+    result = run(["-c", probe], cwd=PROJECT)
+    assert "IDM000 endpoint DELETE ? drf OrderViewSet.destroy" in result.stdout
+    assert int(result.stdout.rsplit("builds:", 1)[1]) >= 2  # core.views and orders.base

@@ -1,0 +1,52 @@
+"""The repository keeps its promises: quickstart, docs for every code and option, self-lint."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import REPO, flake8
+from flake8_idempotency.config import OPTIONS
+from flake8_idempotency.rules import RULES
+
+RULE_SECTIONS = ["What it does", "Why is this bad?", "Example", "Use instead", "Options", "References"]
+RULE_PAGES = sorted((REPO / "docs" / "rules").glob("IDM*.md"))
+
+
+def test_quickstart_is_exactly_two_commands():
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Quickstart", 1)[1]
+    block = re.search(r"```(?:sh|bash|shell)?\n(.*?)```", section, re.S).group(1)
+    lines = [line for line in block.splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert "examples" in lines[0] and "pytest" in lines[1]
+
+
+def test_configuration_page_lists_every_option_with_its_default():
+    page = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for spec in OPTIONS:
+        row = next((line for line in page.splitlines() if line.startswith(f"| `{spec.flag}`")), None)
+        assert row, f"{spec.flag} missing from docs/configuration.md"
+        default = "off" if spec.is_flag else f"`{spec.default}`" if spec.default else "(none)"
+        assert row.split("|")[2].strip() == default, row
+
+
+def test_every_rule_has_a_page():
+    documented = {page.stem for page in RULE_PAGES}
+    assert {rule.CODE for rule in RULES} <= documented
+
+
+@pytest.mark.parametrize("page", RULE_PAGES, ids=lambda page: page.stem)
+def test_rule_pages_have_every_section_and_only_real_options(page):
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith(f"# {page.stem}")
+    assert re.findall(r"^## (.+)$", text, re.M) == RULE_SECTIONS
+    options = text.split("## Options", 1)[1].split("## References", 1)[0]
+    known = {spec.flag for spec in OPTIONS}
+    for named in re.findall(r"--idm-[a-z-]+", options):
+        assert named in known, f"{page.name} documents unknown option {named}"
+
+
+def test_the_repo_lints_itself_clean():
+    result = flake8("flake8_idempotency", "tests", "benchmarks", cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
