@@ -36,7 +36,7 @@ def lint_files(paths: Sequence[str], flake8_args: Sequence[str] = ()) -> Iterato
             paths=list(paths) or ["."],
             stdin_display_name=options.stdin_display_name,
             filename_patterns=options.filename,
-            exclude=options.exclude,
+            exclude=[*options.exclude, *options.extend_exclude],
         )
     ):
         try:

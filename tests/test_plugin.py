@@ -89,3 +89,14 @@ def test_a_single_framework_file_needs_no_astroid():
     result = run(["-c", _ASTROID_PROBE, str(DISCOVERY / "fastapi_app.py")])
     assert "IDM000" in result.stdout
     assert result.stdout.strip().endswith("astroid imported: False builds: 0"), result.stdout + result.stderr
+
+
+def test_inventory_honours_flake8_exclude_config(tmp_path):
+    from conftest import cli
+
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "users.py").write_text(PUT_VIEW)
+    (tmp_path / "legacy" / "old_users.py").write_text(PUT_VIEW)
+    (tmp_path / ".flake8").write_text("[flake8]\nextend-exclude = legacy\n")
+    result = cli("endpoints", cwd=tmp_path)
+    assert result.stdout.splitlines() == ["./users.py:7 PUT /users/{user_id}/credits fastapi set_credits"]
