@@ -25,9 +25,25 @@ RESOLVER = ProjectResolver()
 
 
 @dataclass
-class FileResult:
-    endpoints: list[Endpoint] = field(default_factory=list)
+class EndpointReport:
+    """One endpoint with what the rules said about it (the summary's unit)."""
+
+    endpoint: Endpoint
     findings: list[Finding] = field(default_factory=list)
+    #: Check name (``put``, ``delete``, ``critical_post``) -> passed, for the checks
+    #: that apply to this endpoint.
+    checks: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass
+class FileResult:
+    reports: list[EndpointReport] = field(default_factory=list)
+    #: What flake8 reports: every endpoint's findings, one per line and code.
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def endpoints(self) -> list[Endpoint]:
+        return [report.endpoint for report in self.reports]
 
 
 def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -> FileResult:
@@ -36,18 +52,33 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
         return result
     try:
         source = SourceFile.from_tree(tree, filename, lines)
-        result.endpoints = discover_endpoints(source, RESOLVER)
-        if config.show_endpoints:
-            result.findings.extend(_endpoint_finding(endpoint) for endpoint in result.endpoints)
-        context = RuleContext(source, config, result.endpoints)
-        for rule in RULES:
-            for endpoint in result.endpoints:
-                result.findings.extend(rule.check(endpoint, context))
+        endpoints = discover_endpoints(source, RESOLVER)
+        context = RuleContext(source, config, endpoints)
+        result.reports = [_report(endpoint, context) for endpoint in endpoints]
     except (Exception, RecursionError) as error:  # never crash flake8
         print(f"flake8-idempotency: {filename}: skipped, internal error: {error!r}", file=sys.stderr)
         return FileResult()
-    result.findings.sort()
+    unique: dict[tuple[int, int, str], Finding] = {}
+    for report in result.reports:
+        if config.show_endpoints:
+            report_finding = _endpoint_finding(report.endpoint)
+            unique[(report_finding.line, report_finding.col, report_finding.message)] = report_finding
+        for finding in report.findings:
+            # A handler registered under two paths is one place in the code: report it once.
+            unique.setdefault((finding.line, finding.col, finding.code), finding)
+    result.findings = sorted(unique.values())
     return result
+
+
+def _report(endpoint: Endpoint, context: RuleContext) -> EndpointReport:
+    report = EndpointReport(endpoint)
+    for rule in RULES:
+        if not rule.applies(endpoint, context):
+            continue
+        found = list(rule.check(endpoint, context))
+        report.findings.extend(found)
+        report.checks[rule.CHECK] = report.checks.get(rule.CHECK, True) and not found
+    return report
 
 
 def _endpoint_finding(endpoint: Endpoint) -> Finding:

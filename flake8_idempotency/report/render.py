@@ -1,0 +1,149 @@
+"""The summary as text, JSON, Markdown and SARIF 2.1.0 (one function per format)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from .. import __version__
+from ..rules import RULES
+from .inventory import inventory_line
+from .summary import CHECKS, SCHEMA_VERSION, ProjectSummary
+
+TOOL_NAME = "flake8-idempotency"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _status(report) -> str:
+    codes = sorted({finding.code for finding in report.findings})
+    if codes:
+        return "FAIL " + ",".join(codes)
+    return "ok" if report.checks else "-"
+
+
+def _scope(summary: ProjectSummary) -> str:
+    scope = f"{len(summary.reports)} endpoints in {summary.files} files"
+    if summary.partial:
+        scope += " (only the files given, not the whole project)"
+    return scope
+
+
+def render_text(summary: ProjectSummary) -> str:
+    lines = [f"{TOOL_NAME} summary: {_scope(summary)}", ""]
+    lines += [f"{inventory_line(report.endpoint)}  {_status(report)}" for report in summary.reports]
+    lines.append("")
+    for check, (counted, passing) in CHECKS.items():
+        count = summary.counts[check]
+        lines.append(f"{counted + ':':<25} {count.total:>4}, {passing} {count.passing}")
+    lines.append(f"verdict: {summary.verdict}")
+    if summary.detail:
+        lines.append(f"detail: {summary.detail}")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(summary: ProjectSummary) -> str:
+    lines = [f"## {TOOL_NAME}: **{summary.verdict}**", "", _scope(summary), ""]
+    if summary.detail:
+        lines += [summary.detail, ""]
+    lines += ["| check | total | passing |", "|---|---:|---:|"]
+    for check, (counted, passing) in CHECKS.items():
+        count = summary.counts[check]
+        lines.append(f"| {counted} | {count.total} | {count.passing} {passing} |")
+    lines += ["", "| endpoint | handler | file | status |", "|---|---|---|---|"]
+    for report in summary.reports:
+        endpoint = report.endpoint
+        lines.append(
+            f"| `{endpoint.label}` | `{endpoint.qualified_handler}` | `{endpoint.filename}:{endpoint.line}`"
+            f" | {_status(report)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def summary_data(summary: ProjectSummary) -> dict:
+    """The JSON document; its shape is ``docs/summary-schema.json`` (versioned)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "scope": {"files": summary.files, "partial": summary.partial},
+        "verdict": summary.verdict,
+        "detail": summary.detail,
+        "checks": {
+            check: {"total": summary.counts[check].total, passing: summary.counts[check].passing}
+            for check, (_, passing) in CHECKS.items()
+        },
+        "endpoints": [
+            {
+                "file": report.endpoint.filename,
+                "line": report.endpoint.line,
+                "method": report.endpoint.method,
+                "path": report.endpoint.path,
+                "framework": report.endpoint.framework,
+                "handler": report.endpoint.qualified_handler,
+                "checks": dict(sorted(report.checks.items())),
+                "findings": [
+                    {"code": f.code, "line": f.line, "column": f.col + 1, "message": f.message}
+                    for f in report.findings
+                ],
+            }
+            for report in summary.reports
+        ],
+    }
+
+
+def render_json(summary: ProjectSummary) -> str:
+    return json.dumps(summary_data(summary), indent=2) + "\n"
+
+
+def render_sarif(summary: ProjectSummary) -> str:
+    rules = [
+        {
+            "id": rule.CODE,
+            "name": rule.__name__.rpartition(".")[2],
+            "shortDescription": {"text": rule.SUMMARY},
+        }
+        for rule in RULES
+    ]
+    results = []
+    seen = set()
+    for report in summary.reports:
+        for finding in report.findings:
+            key = (report.endpoint.filename, finding.line, finding.col, finding.code)
+            if key in seen:
+                continue
+            seen.add(key)
+            results.append(
+                {
+                    "ruleId": finding.code,
+                    "level": "warning",
+                    "message": {"text": finding.message},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": _uri(report.endpoint.filename)},
+                                "region": {"startLine": finding.line, "startColumn": finding.col + 1},
+                            }
+                        }
+                    ],
+                }
+            )
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": TOOL_NAME, "version": __version__, "rules": rules}},
+                "results": results,
+                "properties": {"verdict": summary.verdict, "detail": summary.detail},
+            }
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _uri(filename: str) -> str:
+    """A relative, forward-slash URI as SARIF viewers (GitHub code scanning) expect."""
+    relative = os.path.relpath(filename) if os.path.isabs(filename) else os.path.normpath(filename)
+    return relative.replace(os.sep, "/")
+
+
+FORMATS = {"text": render_text, "json": render_json, "markdown": render_markdown, "sarif": render_sarif}
