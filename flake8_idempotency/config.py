@@ -7,7 +7,8 @@ A bad value stops the run with one line naming the option and what it accepts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -62,6 +63,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
         help="How many calls deep into the project's own functions a handler body is followed (default: %(default)s).",
     ),
     OptionSpec(
+        name="project-root",
+        default="",
+        parse=str,
+        accepts="a directory",
+        help="The project's root, read for route tables in other files (default: the current directory, "
+        "or the common directory of the paths given when they lie outside it).",
+    ),
+    OptionSpec(
         name="show-endpoints",
         default=False,
         parse=_flag,
@@ -75,6 +84,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
 @dataclass(frozen=True)
 class Config:
     call_depth: int = 2
+    project_root: str = "."
     show_endpoints: bool = False
 
     @classmethod
@@ -91,5 +101,16 @@ class Config:
                 raise ConfigError(
                     f"flake8-idempotency: bad value {str(raw)!r} for {spec.flag}: expected {spec.accepts}"
                 ) from None
+        parsed["project_root"] = parsed.get("project_root") or default_root(values.get("filenames") or ())
         known = {field.name for field in fields(cls)}
         return cls(**{key: value for key, value in parsed.items() if key in known})
+
+
+def default_root(paths: Sequence[str]) -> str:
+    """The current directory, unless the paths lie outside it: then their common directory."""
+    here = os.getcwd()
+    absolute = [os.path.abspath(path) for path in paths if path != "-"]
+    if all(path == here or path.startswith(here + os.sep) for path in absolute):
+        return here
+    directories = [path if os.path.isdir(path) else os.path.dirname(path) for path in absolute]
+    return os.path.commonpath(directories)

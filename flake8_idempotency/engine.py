@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 
 from .analysis.project import ProjectResolver
+from .analysis.project_index import ProjectIndex
 from .analysis.source import SourceFile, may_contain_endpoints
 from .config import Config
 from .discovery import Endpoint, discover_endpoints
@@ -22,6 +23,14 @@ ENDPOINT_MESSAGE = "IDM000 endpoint {method} {path} {framework} {handler}"
 
 #: One per process: the project's other modules stay parsed between files.
 RESOLVER = ProjectResolver()
+#: Route tables of the project, per root, built on the first file with endpoints.
+_INDEXES: dict[str, ProjectIndex] = {}
+
+
+def project_index(root: str) -> ProjectIndex:
+    if root not in _INDEXES:
+        _INDEXES[root] = ProjectIndex(root)
+    return _INDEXES[root]
 
 
 @dataclass
@@ -52,7 +61,7 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
         return result
     try:
         source = SourceFile.from_tree(tree, filename, lines)
-        endpoints = discover_endpoints(source, RESOLVER)
+        endpoints = discover_endpoints(source, RESOLVER, project_index(config.project_root))
         context = RuleContext(source, config, endpoints)
         result.reports = [_report(endpoint, context) for endpoint in endpoints]
     except (Exception, RecursionError) as error:  # never crash flake8

@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from ..analysis.project import ProjectResolver
+from ..analysis.project_index import ProjectIndex
 from ..analysis.source import SourceFile
 from . import aiohttp, asgi, django, falcon, flask, pyramid, routers, sanic, tornado, views
 from .branches import body_for
@@ -27,10 +28,18 @@ DECLARATION_MODULES = (routers, views, django, falcon, pyramid)
 __all__ = ["ANY_METHOD", "Endpoint", "discover_endpoints"]
 
 
-def discover_endpoints(source: SourceFile, resolver: ProjectResolver | None = None) -> list[Endpoint]:
-    """Every endpoint declared in ``source``, sorted by line and method."""
+def discover_endpoints(
+    source: SourceFile, resolver: ProjectResolver | None = None, index: ProjectIndex | None = None
+) -> list[Endpoint]:
+    """Every endpoint declared in ``source``, sorted by line and method.
+
+    Paths come from registrations in this file and, with an ``index``, from
+    route tables in the project's other files.
+    """
     context = DiscoveryContext(source, resolver)
     context.registrations = [found for module in REGISTRATION_MODULES for found in module.registrations(context)]
+    if index is not None:
+        context.registrations += index.registrations_for(source.filename)
     found = [endpoint for module in DECLARATION_MODULES for endpoint in module.discover(context)]
     found = list(_apply_registrations(context, found))
     unique: dict[tuple[int, str, str | None], Endpoint] = {}

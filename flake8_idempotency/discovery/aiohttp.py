@@ -42,7 +42,7 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
         target = context.target_name(call_argument(call, handler_index, ("handler",)))
         path = literal_string(call_argument(call, path_index, ("path",)))
         if target:
-            yield Registration(target, join_path(None, path), "aiohttp", methods)
+            yield Registration.to(target, join_path(None, path), "aiohttp", methods)
     yield from _class_views(context)
 
 

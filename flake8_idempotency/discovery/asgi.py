@@ -26,7 +26,7 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
                 continue
             path = literal_string(call_argument(call, 0, ("path",)))
             methods = methods_from(call_argument(call, None, ("methods",))) or ("GET",)
-            yield Registration(target, join_path(match.prefix, path), "fastapi", methods)
+            yield Registration.to(target, join_path(match.prefix, path), "fastapi", methods)
             continue
         dotted = source.imported_name(func)
         if dotted is None:
@@ -40,6 +40,6 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
             continue
         path = literal_string(call_argument(call, path_index, ("path",)))
         methods = methods_from(call_argument(call, None, ("methods",)))
-        if target in source.functions:
+        if target.name in source.functions:
             methods = methods or ("GET",)
-        yield Registration(target, join_path(None, path), framework, methods)
+        yield Registration.to(target, join_path(None, path), framework, methods)

@@ -32,6 +32,15 @@ class RouterMatch:
 
 
 @dataclass(frozen=True)
+class Target:
+    """What a registration points at: its local name and its dotted origin."""
+
+    name: str
+    #: ``views.OrderView`` -> ``.views.OrderView`` through the file's imports.
+    reference: str
+
+
+@dataclass(frozen=True)
 class Registration:
     """A handler or view class named by a route table / registration call."""
 
@@ -40,6 +49,15 @@ class Registration:
     framework: str
     #: Methods the registration declares; None when the target's own code decides.
     methods: tuple[str, ...] | None = None
+    #: Dotted origin of the target in the registering file (for the project index).
+    reference: str | None = None
+    #: DRF routers: True for the detail route (``/orders/{pk}/``), False for the
+    #: collection route, None when the path serves every handler of the target.
+    detail: bool | None = None
+
+    @classmethod
+    def to(cls, target: Target, path: str | None, framework: str, methods: tuple[str, ...] | None = None):
+        return cls(target.name, path, framework, methods, target.reference)
 
 
 _CONSTRUCTOR_INDEX = {ctor: kind for kind in ROUTER_KINDS for ctor in kind.constructors}
@@ -212,29 +230,28 @@ class DiscoveryContext:
             for method in methods
         ]
 
-    def target_name(self, node: ast.expr | None) -> str | None:
-        """The name a registration points at, seeing through ``orders = Resource(store)``."""
-        name = target_name(node)
-        if name and name not in self.source.functions and name not in self.source.classes:
-            for value in self.source.assignments.get(name, ()):
+    def target_name(self, node: ast.expr | None) -> Target | None:
+        """What a registration points at, seeing through ``orders = Resource(store)``."""
+        node = _unwrap(node)
+        if isinstance(node, ast.Name) and node.id not in self.source.functions and node.id not in self.source.classes:
+            for value in self.source.assignments.get(node.id, ()):
                 if isinstance(value, ast.Call):
-                    return target_name(value) or name
-        return name
+                    node = _unwrap(value)
+                    break
+        if not isinstance(node, (ast.Name, ast.Attribute)):
+            return None
+        name = node.id if isinstance(node, ast.Name) else node.attr
+        return Target(name, self.source.dotted_name(node) or name)
 
 
-def target_name(node: ast.expr | None) -> str | None:
-    """The name a registration expression points at, syntactically."""
+def _unwrap(node: ast.expr | None) -> ast.expr | None:
+    """``View.as_view()`` -> ``View``; ``Resource(store)`` -> ``Resource``."""
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in ("as_view", "as_view_func"):
-            node = func.value
-        else:
-            node = func
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
+            return func.value
+        return func
+    return node
 
 
 def methods_from(node: ast.expr | None) -> tuple[str, ...] | None:
@@ -252,4 +269,4 @@ def methods_from(node: ast.expr | None) -> tuple[str, ...] | None:
     return tuple(methods) or None
 
 
-__all__ = ["DiscoveryContext", "Registration", "RouterMatch", "join_path", "methods_from", "target_name"]
+__all__ = ["DiscoveryContext", "Registration", "RouterMatch", "Target", "join_path", "methods_from"]

@@ -28,7 +28,8 @@ def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
         declared = _declared_methods(context, handler, cls)
         if declared is not None:
             framework, methods = declared
-            yield from context.endpoints(handler, cls, methods, None, framework)
+            for path in _action_paths(context, handler, cls):
+                yield from context.endpoints(handler, cls, methods, path, framework)
         elif cls is None and handler.args.args:
             request = handler.args.args[0].arg
             methods = branched_methods(handler, frozenset({request}))
@@ -63,6 +64,42 @@ def _declared_methods(context: DiscoveryContext, handler, cls) -> tuple[str, tup
     return None
 
 
+def _action_paths(context: DiscoveryContext, handler, cls) -> list[str | None]:
+    """A DRF extra action's routes: the router's detail or collection route + url_path."""
+    found = _action_decorator(context, handler, cls)
+    if found is None:
+        return [None]
+    action, owner = found
+    detail = call_argument(action, None, ("detail",))
+    is_detail = isinstance(detail, ast.Constant) and detail.value is True
+    url_path = literal_string(call_argument(action, None, ("url_path",)))
+    segment = (url_path if url_path is not None else owner.name) + "/"
+    paths = [
+        join_path(registration.path, segment)
+        for registration in context.paths_by_target.get(cls.name, ())
+        if registration.detail is is_detail
+    ]
+    return paths or [None]
+
+
+def _action_decorator(context: DiscoveryContext, handler, cls) -> tuple[ast.Call, ast.AST] | None:
+    """The ``@action(...)`` call of ``handler``, or of the action ``@x.mapping.delete`` extends."""
+    if cls is None:
+        return None
+    for decorator in handler.decorator_list:
+        if isinstance(decorator, ast.Attribute) and isinstance(decorator.value, ast.Attribute):
+            if decorator.value.attr == "mapping" and isinstance(decorator.value.value, ast.Name):
+                mapped = decorator.value.value.id
+                for statement in cls.body:
+                    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == mapped:
+                        return _action_decorator(context, statement, cls)
+        if isinstance(decorator, ast.Call):
+            dotted = context.source.imported_name(decorator.func)
+            if dotted and package_and_name(dotted) == DRF_ACTION:
+                return decorator, handler
+    return None
+
+
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     """``path("orders/<int:pk>/", views.order, ...)`` in a URLconf in the same file."""
     source = context.source
@@ -75,5 +112,5 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
         route = literal_string(call_argument(call, 0, ("route",)))
         target = context.target_name(call_argument(call, 1, ("view",)))
         if target and route is not None:
-            methods = (ANY_METHOD,) if target in source.functions else None
-            yield Registration(target, join_path(None, route), "django", methods)
+            methods = (ANY_METHOD,) if target.name in source.functions else None
+            yield Registration.to(target, join_path(None, route), "django", methods)

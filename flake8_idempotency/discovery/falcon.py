@@ -40,5 +40,5 @@ def _routes(context: DiscoveryContext) -> dict[tuple[str, str], list[str | None]
                 continue
             suffix = literal_string(call_argument(call, None, ("suffix",))) or ""
             path = join_path(None, literal_string(call_argument(call, 0, ("uri_template",))))
-            routes.setdefault((target, suffix), []).append(path)
+            routes.setdefault((target.name, suffix), []).append(path)
     return routes

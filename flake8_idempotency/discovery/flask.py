@@ -31,12 +31,12 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
             rule = literal_string(call_argument(call, 0, ("rule",)))
             if target:
                 methods = methods_from(call_argument(call, None, ("methods",)))
-                yield Registration(target, join_path(match.prefix, rule), match.kind.framework, methods or ("GET",))
+                yield Registration.to(target, join_path(match.prefix, rule), match.kind.framework, methods or ("GET",))
         elif func.attr == "add_resource" and "flask" in context.source.frameworks_imported:
             target = context.target_name(call_argument(call, 0, ("resource",)))
             for url in call.args[1:]:
                 if target and literal_string(url) is not None:
-                    yield Registration(target, join_path(None, literal_string(url)), "flask")
+                    yield Registration.to(target, join_path(None, literal_string(url)), "flask")
     yield from _class_routes(context)
 
 

@@ -26,6 +26,6 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
         uri = literal_string(call_argument(call, 1, ("uri",)))
         methods = methods_from(call_argument(call, None, ("methods",)))
         if target:
-            if target in context.source.functions:
+            if target.name in context.source.functions:
                 methods = methods or ("GET",)
-            yield Registration(target, join_path(match.prefix, uri), "sanic", methods)
+            yield Registration.to(target, join_path(match.prefix, uri), "sanic", methods)

@@ -44,4 +44,4 @@ def _rule(context: DiscoveryContext, node: ast.expr) -> Registration | None:
     path, target = literal_string(elements[0]), context.target_name(elements[1])
     if path is None or target is None:
         return None
-    return Registration(target, join_path(None, path), "tornado")
+    return Registration.to(target, join_path(None, path), "tornado")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..knowledge.frameworks import VIEW_HANDLER_NAMES
+from ..knowledge.frameworks import DRF_DETAIL_HANDLERS, VIEW_HANDLER_NAMES
 from .context import DiscoveryContext
 from .model import Endpoint
 
@@ -26,12 +26,19 @@ def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
         for family in families:
             methods = family.handlers.get(handler.name)
             if methods:
-                for path in class_paths(context, cls):
+                for path in class_paths(context, cls, handler.name in DRF_DETAIL_HANDLERS):
                     yield from context.endpoints(handler, cls, methods, path, family.framework)
                 break
 
 
-def class_paths(context: DiscoveryContext, cls: ast.ClassDef) -> list[str | None]:
-    """Paths the file registers the class under; ``[None]`` when registered elsewhere."""
-    paths = [registration.path for registration in context.paths_by_target.get(cls.name, ())]
+def class_paths(context: DiscoveryContext, cls: ast.ClassDef, detail: bool) -> list[str | None]:
+    """Paths the class is registered under; ``[None]`` when unknown.
+
+    A DRF router registers two routes per viewset: ``detail`` picks which one.
+    """
+    paths = [
+        registration.path
+        for registration in context.paths_by_target.get(cls.name, ())
+        if registration.detail in (None, detail)
+    ]
     return sorted(set(paths), key=str) if paths else [None]

@@ -195,6 +195,12 @@ DRF_ACTIONS = {
     "destroy": ("DELETE",),
 }
 
+#: DRF handlers served on a router's detail route (``/orders/{pk}/``); the
+#: others (list, create, perform_create) on the collection route.
+DRF_DETAIL_HANDLERS = frozenset(
+    {"retrieve", "update", "partial_update", "destroy", "perform_update", "perform_destroy"}
+)
+
 #: DRF mixin hooks that run inside an action.
 _DRF_CREATE_HOOKS = {"create": ("POST",), "perform_create": ("POST",)}
 _DRF_UPDATE_HOOKS = {

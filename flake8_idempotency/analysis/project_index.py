@@ -1,0 +1,240 @@
+"""What other files of the project say about a handler: its routes.
+
+Real projects register routes away from handlers: a Django URLconf (with
+``include()``), a DRF router, an app factory calling ``add_url_rule``, a
+Starlette ``routes=[...]`` list, a Tornado table. The index reads the project
+once per process (root: the directory flake8 was pointed at), keeps only files
+whose text mentions a registration, runs the same registration modules discovery
+runs on the linted file, and files each registration under the handler's home
+file. Every worker builds the same index from the same files, so ``-j1`` and
+``-j2`` agree.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from .project import find_module_file
+from .source import SourceFile, call_argument, literal_string, package_and_name
+
+#: Directories never part of the project's own code.
+_SKIPPED_DIRECTORIES = frozenset(
+    {"__pycache__", "node_modules", "site-packages", "dist-packages", "build", "dist", "venv", "env"}
+)
+#: A file is read further only if its text mentions a registration.
+_REGISTRATION_TEXT = re.compile(
+    r"urlpatterns|\.register\(|add_url_rule|add_api_route|add_routes|add_route|add_resource|add_view"
+    r"|\bRoute\(|Application\(|add_handlers|web\.view\("
+)
+#: Files larger than this are not read for registrations (generated code, data).
+MAX_FILE_BYTES = 2_000_000
+#: Include chains deeper than this are cut (and cycles with them).
+MAX_INCLUDE_DEPTH = 8
+
+_DJANGO_ROUTES = frozenset({("django", "path"), ("django", "re_path"), ("django", "url")})
+_DRF_ROUTERS = frozenset({("rest_framework", "DefaultRouter"), ("rest_framework", "SimpleRouter")})
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A top-level name in a project file."""
+
+    filename: str
+    name: str
+
+
+def resolve_symbol(from_file: str, dotted: str) -> Symbol | None:
+    """``orders.views.OrderView`` -> (``.../orders/views.py``, ``OrderView``), project files only."""
+    parts = dotted.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:split]) or "."
+        if dotted.startswith(".") and not module.strip("."):
+            module = dotted[: len(dotted) - len(dotted.lstrip("."))]
+        found = find_module_file(from_file, module)
+        if found:
+            return Symbol(os.path.abspath(found), parts[split])
+    return None
+
+
+def project_files(root: str) -> Iterator[str]:
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if not name.startswith(".")
+            and name not in _SKIPPED_DIRECTORIES
+            and not os.path.exists(os.path.join(directory, name, "pyvenv.cfg"))
+        )
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield os.path.join(directory, name)
+
+
+def _parse(path: str) -> SourceFile | None:
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            return None
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8", errors="replace")
+        if not _REGISTRATION_TEXT.search(text):
+            return None
+        tree = ast.parse(text, filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return None
+    return SourceFile.from_tree(tree, path, text.splitlines(keepends=True))
+
+
+class ProjectIndex:
+    def __init__(self, root: str) -> None:
+        self.root = os.path.abspath(root)
+        self._registrations: dict[str, list] | None = None
+
+    def registrations_for(self, filename: str) -> list:
+        """Registrations found in other files whose target lives in ``filename``."""
+        if self._registrations is None:
+            self._registrations = self._build()
+        return self._registrations.get(os.path.abspath(filename), [])
+
+    def _build(self) -> dict[str, list]:
+        from ..discovery import REGISTRATION_MODULES, django
+        from ..discovery.context import DiscoveryContext
+
+        found: dict[str, list] = {}
+        urlconfs: dict[str, SourceFile] = {}
+        for path in project_files(self.root):
+            source = _parse(path)
+            if source is None:
+                continue
+            if "urlpatterns" in source.assignments:
+                urlconfs[os.path.abspath(path)] = source
+            context = DiscoveryContext(source)
+            for module in REGISTRATION_MODULES:
+                if module is django:
+                    continue  # URLconfs need their include() prefixes: _django_routes
+                for registration in module.registrations(context):
+                    self._file(found, path, registration)
+        for symbol, registration in _django_routes(urlconfs):
+            found.setdefault(symbol.filename, []).append(replace(registration, target=symbol.name))
+        return found
+
+    @staticmethod
+    def _file(found: dict[str, list], path: str, registration) -> None:
+        reference = registration.reference or ""
+        if "." not in reference:
+            return  # a handler of that same file: discovery sees it when linting it
+        symbol = resolve_symbol(path, reference)
+        if symbol is not None and symbol.filename != os.path.abspath(path):
+            found.setdefault(symbol.filename, []).append(replace(registration, target=symbol.name))
+
+
+def _django_routes(urlconfs: dict[str, SourceFile]) -> Iterator[tuple[Symbol, object]]:
+    """Django URLconfs from their roots (modules nobody includes), prefixes joined."""
+    included = {
+        target for source in urlconfs.values() for _, kind, target in _urlconf_entries(source) if kind == "include"
+    }
+    for path in sorted(urlconfs):
+        if path not in included:
+            yield from _walk_urlconf(urlconfs, path, "", 0)
+
+
+def _walk_urlconf(urlconfs, path: str, prefix: str, depth: int):
+    from ..discovery.context import Registration
+    from ..discovery.model import join_path
+
+    if depth > MAX_INCLUDE_DEPTH or path not in urlconfs:
+        return
+    source = urlconfs[path]
+    for route, kind, target in _urlconf_entries(source):
+        full = _join_django(prefix, route)
+        if kind == "include":
+            yield from _walk_urlconf(urlconfs, target, full, depth + 1)
+        elif kind == "router":
+            for viewset, collection in _router_registrations(source, target):
+                base = _join_django(full, collection)
+                yield viewset, Registration(viewset.name, join_path(None, base), "drf", detail=False)
+                yield viewset, Registration(viewset.name, join_path(None, base + "{pk}/"), "drf", detail=True)
+        elif isinstance(target, Symbol):
+            yield target, Registration(target.name, join_path(None, full), "django")
+
+
+def _join_django(prefix: str, route: str) -> str:
+    route = route.removeprefix("^")
+    prefix = prefix.removesuffix("$")
+    return prefix + route
+
+
+def _urlconf_entries(source: SourceFile) -> Iterator[tuple[str, str, object]]:
+    """(route, kind, target): kind ``include`` (target: module file), ``router``
+    (target: router variable name) or ``view`` (target: Symbol)."""
+    for values in source.assignments.get("urlpatterns", []):
+        elements = values.elts if isinstance(values, (ast.List, ast.Tuple)) else []
+        if isinstance(values, ast.BinOp):  # [...] + router.urls
+            elements = [*getattr(values.left, "elts", []), values.right]
+        for element in elements:
+            yield from _urlconf_entry(source, element)
+    for node in ast.walk(source.tree):  # urlpatterns += [...] / += router.urls
+        if isinstance(node, ast.AugAssign) and getattr(node.target, "id", None) == "urlpatterns":
+            for element in getattr(node.value, "elts", [node.value]):
+                yield from _urlconf_entry(source, element)
+
+
+def _urlconf_entry(source: SourceFile, element: ast.expr) -> Iterator[tuple[str, str, object]]:
+    if isinstance(element, ast.Attribute) and element.attr == "urls" and isinstance(element.value, ast.Name):
+        yield "", "router", element.value.id
+        return
+    if not isinstance(element, ast.Call):
+        return
+    dotted = source.imported_name(element.func)
+    if not dotted or package_and_name(dotted) not in _DJANGO_ROUTES:
+        return
+    route = literal_string(call_argument(element, 0, ("route", "regex")))
+    view = call_argument(element, 1, ("view",))
+    if route is None or view is None:
+        return
+    if isinstance(view, ast.Call) and (source.dotted_name(view.func) or "").endswith("include"):
+        included = view.args[0] if view.args else None
+        if isinstance(included, ast.Tuple) and included.elts:
+            included = included.elts[0]
+        if isinstance(included, ast.Attribute) and included.attr == "urls" and isinstance(included.value, ast.Name):
+            yield route, "router", included.value.id
+            return
+        module = literal_string(included) or (source.dotted_name(included) if included is not None else None)
+        found = find_module_file(source.filename, module) if module else None
+        if found:
+            yield route, "include", os.path.abspath(found)
+        return
+    if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
+        view = view.func.value
+    reference = source.dotted_name(view)
+    if reference is None:
+        return
+    symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+    if symbol is not None:
+        yield route, "view", symbol
+
+
+def _router_registrations(source: SourceFile, router: str) -> Iterator[tuple[Symbol, str]]:
+    """``router.register(r"orders", OrderViewSet)`` -> (OrderViewSet's Symbol, ``orders/``)."""
+    if not any(
+        isinstance(value, ast.Call)
+        and (dotted := source.imported_name(value.func))
+        and package_and_name(dotted) in _DRF_ROUTERS
+        for value in source.assignments.get(router, [])
+    ):
+        return
+    for call in source.calls:
+        func = call.func
+        if not isinstance(func, ast.Attribute) or func.attr != "register" or getattr(func.value, "id", None) != router:
+            continue
+        prefix = literal_string(call_argument(call, 0, ("prefix",)))
+        viewset = call_argument(call, 1, ("viewset",))
+        reference = source.dotted_name(viewset) if viewset is not None else None
+        if prefix is None or reference is None:
+            continue
+        symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+        if symbol is not None:
+            yield symbol, prefix.strip("/") + "/" if prefix.strip("/") else ""
