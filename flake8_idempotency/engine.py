@@ -57,7 +57,7 @@ class FileResult:
 
 def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -> FileResult:
     result = FileResult()
-    if not may_contain_endpoints(lines):
+    if not may_contain_endpoints(lines) and not project_index(config.project_root).registers(filename):
         return result
     try:
         source = SourceFile.from_tree(tree, filename, lines)

@@ -67,3 +67,20 @@ def test_astroid_is_what_resolves_them():
     result = run(["-c", probe], cwd=PROJECT)
     assert "IDM000 endpoint DELETE ? drf OrderViewSet.destroy" in result.stdout
     assert int(result.stdout.rsplit("builds:", 1)[1]) >= 2  # core.views and orders.base
+
+
+CONNEXION = FIXTURES / "projects" / "connexion"
+
+
+@pytest.mark.parametrize("jobs", ["-j1", "-j2"])
+def test_connexion_operations_come_from_the_openapi_spec(jobs):
+    expected = {
+        (path.relative_to(CONNEXION).as_posix(), line, method, route)
+        for path in sorted(CONNEXION.rglob("*.py"))
+        for line, method, route in expected_endpoints(path)
+    }
+    assert len(expected) == 4
+    result = flake8("--isolated", "--select=IDM", "--idm-show-endpoints", jobs, ".", cwd=CONNEXION)
+    assert result.stderr == ""
+    pattern = r"^(?P<file>\S+):(?P<line>\d+):\d+: IDM000 endpoint (?P<method>\S+) (?P<path>\S+) connexion .*$"
+    assert _found(result.stdout, pattern) == expected

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from ..knowledge.frameworks import HTTP_VERBS
 from .project import find_module_file
 from .source import SourceFile, call_argument, literal_string, package_and_name
 
@@ -60,7 +61,7 @@ def resolve_symbol(from_file: str, dotted: str) -> Symbol | None:
     return None
 
 
-def project_files(root: str) -> Iterator[str]:
+def project_files(root: str, suffixes: tuple[str, ...] = (".py",)) -> Iterator[str]:
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = sorted(
             name
@@ -70,7 +71,7 @@ def project_files(root: str) -> Iterator[str]:
             and not os.path.exists(os.path.join(directory, name, "pyvenv.cfg"))
         )
         for name in sorted(files):
-            if name.endswith(".py"):
+            if name.endswith(suffixes):
                 yield os.path.join(directory, name)
 
 
@@ -99,6 +100,10 @@ class ProjectIndex:
             self._registrations = self._build()
         return self._registrations.get(os.path.abspath(filename), [])
 
+    def registers(self, filename: str) -> bool:
+        """Does another file route requests into ``filename`` (OpenAPI specs, route tables)?"""
+        return bool(self.registrations_for(filename))
+
     def _build(self) -> dict[str, list]:
         from ..discovery import REGISTRATION_MODULES, django
         from ..discovery.context import DiscoveryContext
@@ -119,6 +124,9 @@ class ProjectIndex:
                     self._file(found, path, registration)
         for symbol, registration in _django_routes(urlconfs):
             found.setdefault(symbol.filename, []).append(replace(registration, target=symbol.name))
+        for spec in project_files(self.root, OPENAPI_SUFFIXES):
+            for symbol, registration in connexion_operations(spec):
+                found.setdefault(symbol.filename, []).append(registration)
         return found
 
     @staticmethod
@@ -238,3 +246,59 @@ def _router_registrations(source: SourceFile, router: str) -> Iterator[tuple[Sym
         symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
         if symbol is not None:
             yield symbol, prefix.strip("/") + "/" if prefix.strip("/") else ""
+
+
+OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def connexion_operations(spec_path: str) -> Iterator[tuple[Symbol, object]]:
+    """Connexion: each OpenAPI operation's ``operationId`` names its handler function.
+
+    ``x-openapi-router-controller`` (on the operation or its path) is the module
+    when given; the path prefix comes from ``servers[0].url`` or ``basePath``.
+    """
+    from ..discovery.context import Registration
+    from ..discovery.model import join_path
+
+    spec = _load_spec(spec_path)
+    if not isinstance(spec, dict) or not isinstance(spec.get("paths"), dict):
+        return
+    servers = spec.get("servers") or [{}]
+    server_url = servers[0].get("url", "") if isinstance(servers[0], dict) else ""
+    prefix = spec.get("basePath") or re.sub(r"^[a-z]+://[^/]+", "", str(server_url))
+    anchor = os.path.join(os.path.dirname(os.path.abspath(spec_path)), "__openapi__.py")
+    for route, item in spec["paths"].items():
+        if not isinstance(item, dict):
+            continue
+        for method, operation in item.items():
+            if method.upper() not in HTTP_VERBS or not isinstance(operation, dict):
+                continue
+            operation_id = operation.get("operationId")
+            key = "x-openapi-router-controller"
+            controller = operation[key] if key in operation else item.get(key)
+            if not isinstance(operation_id, str):
+                continue
+            dotted = f"{controller}.{operation_id}" if controller else operation_id
+            symbol = resolve_symbol(anchor, dotted)
+            if symbol is not None:
+                path = join_path(prefix, str(route))
+                yield symbol, Registration(symbol.name, path, "connexion", (method.upper(),))
+
+
+def _load_spec(path: str) -> object:
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            return None
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+        if "operationId" not in text:
+            return None
+        if path.endswith(".json"):
+            import json
+
+            return json.loads(text)
+        import yaml
+
+        return yaml.safe_load(text)
+    except Exception:  # a broken or exotic spec file is not ours to report
+        return None

@@ -50,6 +50,7 @@ _NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>(?:[^()\\]|\\.|\((?:[^()\\]|\\.
 _UNNAMED_GROUP = re.compile(r"\((?!\?)(?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)")
 _ANGLE_PARAMETER = re.compile(r"<([^<>]+)>")
 _BRACE_PARAMETER = re.compile(r"\{((?:[^{}]|\{[^{}]*\})+)\}")
+_COLON_PARAMETER = re.compile(r"(?<=/):([A-Za-z_]\w*)")  # Robyn: /orders/:id
 
 
 def _parameter_name(match: re.Match[str]) -> str:
@@ -66,6 +67,7 @@ def normalize_path(path: str) -> str:
     path = _UNNAMED_GROUP.sub(lambda _match: "{%d}" % next(counter), path)
     path = _ANGLE_PARAMETER.sub(_parameter_name, path)
     path = _BRACE_PARAMETER.sub(_parameter_name, path)
+    path = _COLON_PARAMETER.sub(r"{\1}", path)
     path = path.removeprefix("^").removesuffix("$")
     if not path.startswith("/"):
         path = "/" + path

@@ -70,10 +70,13 @@ def _standalone_decorator(context, handler, cls, call: ast.Call) -> Iterator[End
 
 
 def _controller_path(context: DiscoveryContext, cls: ast.ClassDef | None) -> str | None:
-    """A Litestar/BlackSheep controller's ``path = "/orders"`` class attribute."""
+    """A controller's prefix: Litestar ``path = "/orders"``, BlackSheep ``def route(cls): return "/orders"``."""
     if cls is None or not any(family.bases & _CONTROLLER_BASES for family in context.view_families(cls)):
         return None
     for statement in cls.body:
+        if isinstance(statement, ast.FunctionDef) and statement.name == "route":
+            returned = [node.value for node in statement.body if isinstance(node, ast.Return)]
+            return literal_string(returned[0]) if len(returned) == 1 else None
         if isinstance(statement, ast.Assign) and any(
             isinstance(target, ast.Name) and target.id == "path" for target in statement.targets
         ):

@@ -139,6 +139,12 @@ ROUTER_KINDS: tuple[RouterKind, ...] = (
         framework="robyn",
         constructors=frozenset({("robyn", "Robyn"), ("robyn", "SubRouter")}),
         verb_decorators=_COMMON_VERBS,
+        prefix_keyword="prefix",
+    ),
+    RouterKind(
+        framework="blacksheep",
+        constructors=frozenset({("blacksheep", "Application"), ("blacksheep", "Router")}),
+        verb_decorators=_COMMON_VERBS,
     ),
 )
 
