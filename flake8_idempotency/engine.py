@@ -62,7 +62,7 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
     try:
         source = SourceFile.from_tree(tree, filename, lines)
         endpoints = discover_endpoints(source, RESOLVER, project_index(config.project_root))
-        context = RuleContext(source, config, endpoints)
+        context = RuleContext(source, config, endpoints, RESOLVER)
         result.reports = [_report(endpoint, context) for endpoint in endpoints]
     except (Exception, RecursionError) as error:  # never crash flake8
         print(f"flake8-idempotency: {filename}: skipped, internal error: {error!r}", file=sys.stderr)

@@ -3,9 +3,12 @@
 Rules never walk a handler themselves; they iterate ``walk_handler`` and get
 every node with its ancestors (for "inside a try?" / "behind an if?") and the
 call chain that led there, so a write inside a helper is reported at the call
-line in the handler and names the helper. Calls are followed into functions of
-the same file (module functions, ``self.method()`` of the view class) up to
-``Config.call_depth`` levels; recursion is cut by a visited set.
+line in the handler and names the helper. Calls are followed into the project's
+own functions up to ``Config.call_depth`` levels: same-file functions and
+``self.method()`` of the view class, and, with a resolver, functions of other
+project modules (``from .services import cancel``, ``services.cancel(...)``,
+methods of a service object built at module level). Never into site-packages;
+recursion is cut by a visited set.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import os
+
 from ..discovery.model import Endpoint
+from .project import ProjectResolver
 from .source import FunctionNode, SourceFile
 
 #: Definitions nested in a handler do not run when the handler runs.
@@ -27,7 +33,9 @@ class CallStep:
 
     call: ast.Call
     callee: FunctionNode
+    #: The callee's file, and the file of the function that calls it.
     filename: str
+    caller_filename: str
 
     @property
     def name(self) -> str:
@@ -57,59 +65,109 @@ class BodyNode:
         return getattr(self.report_node, "col_offset", 0)
 
     def where(self) -> str:
-        """`` (in helper `apply_credit`, line 42)`` for messages; empty in the handler."""
+        """`` (in apply_credit, line 42)`` for messages, with the file when it is another
+        one (`` (in cancel_order, orders/services.py:42)``); empty in the handler."""
         if not self.via:
             return ""
         chain = " -> ".join(step.name for step in self.via)
-        return f" (in {chain}, line {getattr(self.node, 'lineno', '?')})"
+        line = getattr(self.node, "lineno", "?")
+        home = self.via[-1].filename
+        if home == self.via[0].caller_filename:
+            return f" (in {chain}, line {line})"
+        return f" (in {chain}, {_display_path(home)}:{line})"
 
 
-def resolve_call(call: ast.Call, source: SourceFile, endpoint: Endpoint) -> FunctionNode | None:
-    """The same-file function a call runs: ``helper(...)`` or ``self.helper(...)``."""
+def _display_path(path: str) -> str:
+    relative = os.path.relpath(path) if os.path.isabs(path) else path
+    return relative.replace(os.sep, "/")
+
+
+def resolve_call(
+    call: ast.Call, source: SourceFile, cls_name: str | None, resolver: ProjectResolver | None = None
+) -> tuple[SourceFile, FunctionNode] | None:
+    """The project function a call runs, with the module it lives in.
+
+    ``helper()`` and ``self.helper()`` in the same file; with a resolver also
+    ``imported_helper()``, ``module.helper()`` and ``service.method()`` where
+    ``service = Service(...)`` is built in this module.
+    """
     func = call.func
     if isinstance(func, ast.Name):
-        if func.id in source.imports:
-            return None
-        return source.functions.get(func.id)
-    if (
-        isinstance(func, ast.Attribute)
-        and isinstance(func.value, ast.Name)
-        and func.value.id in ("self", "cls")
-        and endpoint.class_name
-    ):
-        cls = source.classes.get(endpoint.class_name)
-        if cls is not None:
-            for statement in cls.body:
-                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == func.attr:
-                    return statement
+        if func.id not in source.imports:
+            local = source.functions.get(func.id)
+            return (source, local) if local is not None else None
+        return _imported_function(source, source.imports[func.id], resolver)
+    if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+        return None
+    owner = func.value.id
+    if owner in ("self", "cls"):
+        method = _method(source.classes.get(cls_name or ""), func.attr)
+        return (source, method) if method is not None else None
+    if owner in source.imports:
+        return _imported_function(source, f"{source.imports[owner]}.{func.attr}", resolver)
+    for value in source.assignments.get(owner, ()):
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            class_name = value.func.id
+            if class_name in source.classes:
+                method = _method(source.classes[class_name], func.attr)
+                return (source, method) if method is not None else None
+            if class_name in source.imports and resolver is not None:
+                return _project_only(resolver.class_method(source.filename, source.imports[class_name], func.attr))
     return None
 
 
-def walk_handler(endpoint: Endpoint, source: SourceFile, depth: int) -> Iterator[BodyNode]:
+def _method(cls: ast.ClassDef | None, name: str) -> FunctionNode | None:
+    for statement in cls.body if cls else ():
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
+            return statement
+    return None
+
+
+def _imported_function(source: SourceFile, dotted: str, resolver: ProjectResolver | None):
+    if resolver is None:
+        return None
+    return _project_only(resolver.function(source.filename, dotted))
+
+
+def _project_only(found):
+    return found if found is not None and found[1] is not None else None
+
+
+def walk_handler(
+    endpoint: Endpoint, source: SourceFile, depth: int, resolver: ProjectResolver | None = None
+) -> Iterator[BodyNode]:
     """Every node that runs for this endpoint, depth-first, in source order."""
-    visited = {id(endpoint.handler)}
-    yield from _walk_statements(endpoint.body, (), (), endpoint, source, depth, visited)
+    walk = _Walk(endpoint, depth, resolver, {id(endpoint.handler)})
+    for statement in endpoint.body:
+        yield from walk.nodes(statement, (), (), source, endpoint.class_name)
 
 
-def _walk_statements(statements, ancestors, via, endpoint, source, depth, visited) -> Iterator[BodyNode]:
-    for statement in statements:
-        yield from _walk(statement, ancestors, via, endpoint, source, depth, visited)
+class _Walk:
+    def __init__(self, endpoint: Endpoint, depth: int, resolver: ProjectResolver | None, visited: set[int]):
+        self.endpoint = endpoint
+        self.depth = depth
+        self.resolver = resolver
+        self.visited = visited
 
+    def nodes(self, node, ancestors, via, source: SourceFile, cls_name: str | None) -> Iterator[BodyNode]:
+        stack = [(node, ancestors)]
+        while stack:
+            current, parents = stack.pop()
+            yield BodyNode(current, parents, via)
+            if isinstance(current, ast.Call) and len(via) < self.depth:
+                yield from self._follow(current, parents, via, source, cls_name)
+            children = [child for child in ast.iter_child_nodes(current) if not isinstance(child, _NOT_EXECUTED)]
+            inner = parents + (current,)
+            stack.extend((child, inner) for child in reversed(children))
 
-def _walk(node, ancestors, via, endpoint, source, depth, visited) -> Iterator[BodyNode]:
-    stack = [(node, ancestors)]
-    while stack:
-        current, parents = stack.pop()
-        yield BodyNode(current, parents, via)
-        if isinstance(current, ast.Call) and len(via) < depth:
-            callee = resolve_call(current, source, endpoint)
-            if callee is not None and id(callee) not in visited:
-                visited.add(id(callee))
-                step = CallStep(current, callee, source.filename)
-                yield from _walk_statements(
-                    callee.body, parents + (current,), via + (step,), endpoint, source, depth, visited
-                )
-                visited.discard(id(callee))
-        children = [child for child in ast.iter_child_nodes(current) if not isinstance(child, _NOT_EXECUTED)]
-        inner = parents + (current,)
-        stack.extend((child, inner) for child in reversed(children))
+    def _follow(self, call, parents, via, source, cls_name) -> Iterator[BodyNode]:
+        found = resolve_call(call, source, cls_name, self.resolver)
+        if found is None or id(found[1]) in self.visited:
+            return
+        callee_source, callee = found
+        self.visited.add(id(callee))
+        step = CallStep(call, callee, callee_source.filename, source.filename)
+        callee_class = cls_name if callee_source is source else None
+        for statement in callee.body:
+            yield from self.nodes(statement, parents + (call,), via + (step,), callee_source, callee_class)
+        self.visited.discard(id(callee))

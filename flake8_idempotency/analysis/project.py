@@ -9,11 +9,14 @@ frameworks being installed and nothing in site-packages is parsed.
 
 from __future__ import annotations
 
+import ast
 import os
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from .source import SourceFile
 
 if TYPE_CHECKING:  # pragma: no cover
     from astroid import nodes
@@ -28,11 +31,14 @@ MODULE_CACHE_SIZE = 256
 class Definition:
     """What a name is bound to in its home module, in dotted terms."""
 
-    kind: str  # "call", "class" or "other"
+    kind: str  # "call", "class", "function" or "other"
     #: For "call": the dotted callee; for "class": dotted names of the bases.
     dotted: tuple[str, ...]
     #: For "call": keyword arguments that are string literals.
     keywords: tuple[tuple[str, str], ...] = ()
+    #: Where it is defined: the home file and the name there (after re-exports).
+    path: str = ""
+    name: str = ""
 
 
 def module_name_for(path: str) -> tuple[str, str]:
@@ -96,6 +102,7 @@ class ProjectResolver:
 
     def __init__(self) -> None:
         self._modules: OrderedDict[str, tuple[float, int, nodes.Module | None]] = OrderedDict()
+        self._sources: OrderedDict[str, tuple[float, int, SourceFile | None]] = OrderedDict()
         self.builds = 0
 
     def _module(self, path: str) -> nodes.Module | None:
@@ -131,8 +138,8 @@ class ProjectResolver:
         self.builds += 1
         return module
 
-    def lookup(self, from_file: str, dotted: str) -> tuple[Definition, str] | None:
-        """Follow ``pkg.mod.name`` to its definition; returns it with its home file."""
+    def lookup(self, from_file: str, dotted: str) -> Definition | None:
+        """Follow ``pkg.mod.name`` (re-exports included) to its definition."""
         for _ in range(MAX_HOPS):
             module_part, _, name = dotted.rpartition(".")
             if not name:
@@ -147,7 +154,49 @@ class ProjectResolver:
             if isinstance(found, str):  # a re-export: ``from .routers import api``
                 dotted, from_file = found, path
                 continue
-            return found, path
+            return replace(found, path=path, name=name)
+        return None
+
+    def source_file(self, path: str) -> SourceFile | None:
+        """Another project module as the same ``ast`` facts the linted file has."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        cached = self._sources.get(path)
+        if cached and cached[0] == stat.st_mtime and cached[1] == stat.st_size:
+            self._sources.move_to_end(path)
+            return cached[2]
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read().decode("utf-8", errors="replace")
+            source = SourceFile.from_tree(ast.parse(text, filename=path), path, text.splitlines(keepends=True))
+        except (SyntaxError, ValueError, RecursionError):
+            source = None
+        self._sources[path] = (stat.st_mtime, stat.st_size, source)
+        if len(self._sources) > MODULE_CACHE_SIZE:
+            self._sources.popitem(last=False)
+        return source
+
+    def function(self, from_file: str, dotted: str) -> tuple[SourceFile, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+        """The project function ``dotted`` names, with its module (re-exports followed)."""
+        found = self.lookup(from_file, dotted)
+        if found is None or found.kind != "function":
+            return None
+        source = self.source_file(found.path)
+        function = source.functions.get(found.name) if source else None
+        return (source, function) if function is not None else None
+
+    def class_method(self, from_file: str, dotted: str, method: str):
+        """A method of the project class ``dotted`` (defined on the class itself)."""
+        found = self.lookup(from_file, dotted)
+        if found is None or found.kind != "class":
+            return None
+        source = self.source_file(found.path)
+        cls = source.classes.get(found.name) if source else None
+        for statement in cls.body if cls else ():
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == method:
+                return source, statement
         return None
 
     def _define(self, module: nodes.Module, name: str) -> Definition | str | None:
@@ -162,6 +211,8 @@ class ProjectResolver:
             return "." * (node.level or 0) + f"{node.modname}.{real}".lstrip(".")
         if isinstance(node, nodes.ClassDef):
             return Definition("class", tuple(filter(None, (_dotted(module, base) for base in node.bases))))
+        if isinstance(node, nodes.FunctionDef):  # AsyncFunctionDef is a subclass
+            return Definition("function", ())
         if isinstance(node, nodes.AssignName) and isinstance(node.parent, (nodes.Assign, nodes.AnnAssign)):
             value = node.parent.value
             if isinstance(value, nodes.Call):

@@ -119,10 +119,9 @@ class DiscoveryContext:
     def _router_from_project(self, origin: str) -> RouterMatch | object | None:
         if self.resolver is None:
             return _UNKNOWN
-        found = self.resolver.lookup(self.source.filename, origin)
-        if found is None:
+        definition = self.resolver.lookup(self.source.filename, origin)
+        if definition is None:
             return _UNKNOWN
-        definition, _ = found
         if definition.kind != "call":
             return None
         kind = _CONSTRUCTOR_INDEX.get(package_and_name(definition.dotted[0]))
@@ -194,11 +193,10 @@ class DiscoveryContext:
         return families
 
     def _project_bases(self, dotted: str, home: str) -> list[tuple[str, str]]:
-        found = self.resolver.lookup(home, dotted) if self.resolver else None
-        if found is None or found[0].kind != "class":
+        definition = self.resolver.lookup(home, dotted) if self.resolver else None
+        if definition is None or definition.kind != "class":
             return []
-        definition, path = found
-        return [(base, path) for base in definition.dotted]
+        return [(base, definition.path) for base in definition.dotted]
 
     # -- registrations -------------------------------------------------------
     @cached_property

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..analysis.handler_body import BodyNode, walk_handler
+from ..analysis.project import ProjectResolver
 from ..analysis.source import SourceFile
 from ..config import Config
 from ..discovery.model import Endpoint
@@ -28,10 +29,12 @@ class RuleContext:
     config: Config
     #: Every endpoint of the file (a rule may look at the app around an endpoint).
     endpoints: list[Endpoint] = field(default_factory=list)
+    #: The project's other modules (calls into them are followed); None: this file only.
+    resolver: ProjectResolver | None = None
 
     def body(self, endpoint: Endpoint) -> Iterator[BodyNode]:
-        """The handler body, same-file helpers included, up to the configured depth."""
-        return walk_handler(endpoint, self.source, self.config.call_depth)
+        """The handler body, helpers included (this file and the project's other modules)."""
+        return walk_handler(endpoint, self.source, self.config.call_depth, self.resolver)
 
     def finding(self, code: str, at: BodyNode | ast.AST, message: str) -> Finding:
         line = at.line if isinstance(at, BodyNode) else getattr(at, "lineno", 1)
