@@ -35,17 +35,17 @@ MANAGER_MARKERS = frozenset(
 LOOKUP_KEYWORDS = frozenset({"pk", "id", "slug", "uuid"})
 
 #: Peewee/Tortoise class-level lookups: ``Order.get(Order.id == x)``, ``await Order.get(id=x)``.
-MODEL_CLASS_GET = Raiser("DoesNotExist", "get_or_none() with a None check")
+MODEL_CLASS_GET = Raiser("DoesNotExist", "get_or_none()")
 #: Peewee ``Order.get_by_id(x)``.
 MODEL_GET_BY_ID_METHODS = frozenset({"get_by_id"})
 #: Peewee/Pony ``Order[id]``.
-MODEL_SUBSCRIPT = Raiser("DoesNotExist", "get_or_none() with a None check")
-PONY_SUBSCRIPT = Raiser("ObjectNotFound", "Model.get() with a None check")
+MODEL_SUBSCRIPT = Raiser("DoesNotExist", "get_or_none()")
+PONY_SUBSCRIPT = Raiser("ObjectNotFound", "Model.get()")
 #: Base-class final names that make a class a model (Peewee, Tortoise, Pony, MongoEngine).
 MODEL_BASE_SUFFIXES = ("Model", "Entity", "Document")
 
 #: SQLAlchemy/SQLModel: ``.one()``, ``.scalar_one()``, ``session.get_one(Model, id)``.
-SQLALCHEMY_ONE = Raiser("NoResultFound", "one_or_none() with a None check")
+SQLALCHEMY_ONE = Raiser("NoResultFound", "one_or_none()")
 SQLALCHEMY_ONE_METHODS = frozenset({"one", "scalar_one"})
 SQLALCHEMY_GET_ONE_METHODS = frozenset({"get_one"})
 #: Chain parts that make a receiver an SQLAlchemy/SQLModel query or result.
@@ -68,7 +68,7 @@ QUERY_MARKERS = frozenset(
 )
 
 #: Prisma Client Python.
-PRISMA_OR_RAISE = Raiser("RecordNotFoundError", "find_unique() with a None check")
+PRISMA_OR_RAISE = Raiser("RecordNotFoundError", "find_unique()")
 PRISMA_OR_RAISE_METHODS = frozenset({"find_unique_or_raise", "find_first_or_raise"})
 
 #: Python containers (``del store[key]``, ``store.pop(key)``, ``items.remove(x)``).

@@ -27,18 +27,26 @@ from .base import Finding, RuleContext
 
 CODE = "IDM003"
 
-RAISING_MESSAGE = (
+#: Each message has a long form and a short one, used when the long one would pass
+#: the 200-character limit (long paths or helper chains); the last resort drops ``where``.
+RAISING_MESSAGES = (
     "IDM003 {endpoint} raises {exception} when the {noun} is already gone{where}; "
-    "a retried DELETE answers 500. Use {alternative} or catch {caught} and return 404/204."
+    "a retried DELETE answers 500. Use {alternative} or catch {caught} and return 404/204.",
+    "IDM003 {endpoint} raises {exception} if the {noun} is gone{where}: a retry answers 500. "
+    "Use {alternative} or catch {caught}.",
 )
-UNCHECKED_MESSAGE = (
-    "IDM003 {endpoint} uses the {lookup}() result without a None check{where}: {exception} "
-    "when the {noun} is already gone, so a retried DELETE answers 500. Return 404/204 when it is None."
+UNCHECKED_MESSAGES = (
+    "IDM003 {endpoint} uses the {lookup}() result unchecked{where}: {exception} when the {noun} "
+    "is gone, so a retried DELETE answers 500. Return 404/204 when it is None.",
+    "IDM003 {endpoint} uses {lookup}() unchecked{where}: {exception} if the {noun} is gone, "
+    "a retry answers 500. Check for None.",
 )
-NOT_FOUND_BRANCH_MESSAGE = (
+NOT_FOUND_BRANCH_MESSAGES = (
     "IDM003 {endpoint} {action} when the {noun} is already gone{where}; "
-    "a retried DELETE answers 500. Raise a 404/410 error or return 204 there instead."
+    "a retried DELETE answers 500. Raise a 404/410 error or return 204 there instead.",
+    "IDM003 {endpoint} {action} if the {noun} is gone{where}: a retry answers 500. Answer 404 or 204.",
 )
+MAX_MESSAGE_LENGTH = 199
 
 _CAMEL_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 _MODEL_MODULE_WORDS = frozenset({"models", "model", "entities", "documents", "schema", "tables"})
@@ -134,7 +142,8 @@ class _DeleteHandler:
         raising = self._raising(at)
         if raising is None or self._handled(at, raising.raiser.exception, raising.subjects):
             return None
-        message = RAISING_MESSAGE.format(
+        message = _fit(
+            RAISING_MESSAGES,
             endpoint=self.endpoint.label,
             exception=raising.label,
             noun=raising.noun,
@@ -408,7 +417,8 @@ class _DeleteHandler:
             return None
         if key:
             del self.tracked[key]
-        message = UNCHECKED_MESSAGE.format(
+        message = _fit(
+            UNCHECKED_MESSAGES,
             endpoint=self.endpoint.label,
             lookup=tracked.lookup.method,
             where=at.where(),
@@ -475,8 +485,8 @@ class _DeleteHandler:
                 yield self._branch_finding(at, "raises AssertionError", noun)
 
     def _branch_finding(self, at: BodyNode, action: str, noun: str) -> Finding:
-        message = NOT_FOUND_BRANCH_MESSAGE.format(
-            endpoint=self.endpoint.label, action=action, noun=noun, where=at.where()
+        message = _fit(
+            NOT_FOUND_BRANCH_MESSAGES, endpoint=self.endpoint.label, action=action, noun=noun, where=at.where()
         )
         return self.context.finding(CODE, at, message)
 
@@ -520,6 +530,15 @@ class _DeleteHandler:
 
 
 # --- small pure helpers --------------------------------------------------------
+
+
+def _fit(templates: tuple[str, ...], **fields: str) -> str:
+    """The first template that stays under the length limit; else the shortest, without ``where``."""
+    for template in templates:
+        message = template.format(**fields)
+        if len(message) <= MAX_MESSAGE_LENGTH:
+            return message
+    return templates[-1].format(**{**fields, "where": ""})
 
 
 def _texts(node: ast.AST | None) -> frozenset[str]:
