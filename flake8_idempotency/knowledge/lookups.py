@@ -79,17 +79,17 @@ SET_REMOVE = Raiser("KeyError", "discard()", "entry")
 
 #: Files: module functions by dotted name, and Path methods.
 FILE_REMOVAL_FUNCTIONS = {
-    "os.remove": Raiser("FileNotFoundError", "contextlib.suppress(FileNotFoundError)", "file"),
-    "os.unlink": Raiser("FileNotFoundError", "contextlib.suppress(FileNotFoundError)", "file"),
-    "os.rmdir": Raiser("FileNotFoundError", "contextlib.suppress(FileNotFoundError)", "directory"),
-    "os.removedirs": Raiser("FileNotFoundError", "contextlib.suppress(FileNotFoundError)", "directory"),
-    "aiofiles.os.remove": Raiser("FileNotFoundError", "contextlib.suppress(FileNotFoundError)", "file"),
-    "aiofiles.os.unlink": Raiser("FileNotFoundError", "contextlib.suppress(FileNotFoundError)", "file"),
+    "os.remove": Raiser("FileNotFoundError", "an exists() check", "file"),
+    "os.unlink": Raiser("FileNotFoundError", "an exists() check", "file"),
+    "os.rmdir": Raiser("FileNotFoundError", "an exists() check", "directory"),
+    "os.removedirs": Raiser("FileNotFoundError", "an exists() check", "directory"),
+    "aiofiles.os.remove": Raiser("FileNotFoundError", "an exists() check", "file"),
+    "aiofiles.os.unlink": Raiser("FileNotFoundError", "an exists() check", "file"),
 }
 RMTREE = Raiser("FileNotFoundError", "ignore_errors=True", "directory")
 RMTREE_FUNCTIONS = frozenset({"shutil.rmtree"})
 PATH_UNLINK = Raiser("FileNotFoundError", "unlink(missing_ok=True)", "file")
-PATH_RMDIR = Raiser("FileNotFoundError", "contextlib.suppress(FileNotFoundError)", "directory")
+PATH_RMDIR = Raiser("FileNotFoundError", "an exists() check", "directory")
 #: Calls and methods whose result is a pathlib path.
 PATH_CONSTRUCTORS = frozenset({"Path", "PurePath", "PosixPath", "WindowsPath", "AsyncPath"})
 PATH_METHODS = frozenset({"joinpath", "with_name", "with_suffix", "with_stem", "resolve", "absolute", "expanduser"})
@@ -134,6 +134,8 @@ NONE_LOOKUPS = {
 SPECIFIC_NONE_LOOKUPS = frozenset(
     {"one_or_none", "scalar_one_or_none", "get_or_none", "find_one", "find_one_and_delete", "find_unique", "find_first"}
 )
+#: Receiver names that are a session or a query, not a collection named after the resource.
+NOT_COLLECTIONS = frozenset({"db", "session", "objects", "query", "self", "conn", "connection", "client"})
 #: What dereferencing None raises.
 NONE_ATTRIBUTE_ERROR = "AttributeError"
 NONE_SUBSCRIPT_ERROR = "TypeError"

@@ -92,7 +92,10 @@ class _DeleteHandler:
             for other in context.endpoints
             if other.method == "DELETE" and other.handler is not endpoint.handler
         }
-        self.uses_pony = any(origin.partition(".")[0] == "pony" for origin in self.source.imports.values())
+        packages = {origin.lstrip(".").partition(".")[0] for origin in self.source.imports.values()}
+        self.uses_pony = "pony" in packages
+        #: Tortoise's DoesNotExist is a module exception, not a model attribute.
+        self.model_exceptions = "tortoise" not in packages
         self.tracked: dict[tuple, _Tracked] = {}
         self.responses: set[tuple] = set()  # DynamoDB get_item responses held in a name
         self.locals_by_function: dict[int, set[str]] = {}
@@ -191,7 +194,8 @@ class _DeleteHandler:
             method in known.MODEL_GET_BY_ID_METHODS or (method == "get" and not self.uses_pony and _orm_filter_args(call))
         ):
             model = receiver.id  # type: ignore[attr-defined]
-            return _Raising(known.MODEL_CLASS_GET, f"{model}.DoesNotExist", _noun(model), frozenset({model}))
+            label = f"{model}.DoesNotExist" if self.model_exceptions else "DoesNotExist"
+            return _Raising(known.MODEL_CLASS_GET, label, _noun(model), frozenset({model}))
         if method in known.SQLALCHEMY_ONE_METHODS and not call.args and not call.keywords:
             if method == "scalar_one" or self._is_query(receiver, chain):
                 model = _model_in(receiver)
@@ -288,7 +292,7 @@ class _DeleteHandler:
         """Outlives the request: a module-level name, a parameter or an attribute (``self.store``);
         not a local built in the handler (``data = dict(body); del data[k]``)."""
         root = receiver
-        while isinstance(root, ast.Attribute):
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
             root = root.value
         if not isinstance(root, ast.Name) or root.id in self.source.imports:
             return False
@@ -384,7 +388,12 @@ class _DeleteHandler:
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
             if call.args and _is_model_name(call.args[0]):
                 return _noun(final_name(call.args[0]))
-            return _noun(_model_in(call.func.value))
+            model = _model_in(call.func.value)
+            if model:
+                return _noun(model)
+            collection = attribute_chain(call.func.value)[-1:]  # db.orders.find_one -> "order"
+            if collection and collection[0].isidentifier() and collection[0] not in known.NOT_COLLECTIONS:
+                return collection[0].removesuffix("s")
         return _noun(None)
 
     def _track(self, at: BodyNode) -> None:
