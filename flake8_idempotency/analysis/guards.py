@@ -200,8 +200,9 @@ def aborts(node: ast.AST) -> bool:
 def under_type_checking(at: BodyNode) -> bool:
     """Inside ``if TYPE_CHECKING:``, which never runs."""
     for parent, child in _parent_child_pairs(at):
-        if isinstance(parent, ast.If) and source_text(parent.test) in TYPE_CHECKING_NAMES and _contains(parent.body, child):
-            return True
+        if isinstance(parent, ast.If) and _contains(parent.body, child):
+            if source_text(parent.test) in TYPE_CHECKING_NAMES:
+                return True
     return False
 
 

@@ -143,7 +143,15 @@ NONE_SUBSCRIPT_ERROR = "TypeError"
 #: Helpers that answer 404 themselves: calls into them are never reported
 #: (``--idm-safe-lookups`` adds the project's own).
 SAFE_NOT_FOUND_HELPERS = frozenset(
-    {"get_object_or_404", "aget_object_or_404", "get_list_or_404", "aget_list_or_404", "first_or_404", "get_or_404", "one_or_404"}
+    {
+        "get_object_or_404",
+        "aget_object_or_404",
+        "get_list_or_404",
+        "aget_list_or_404",
+        "first_or_404",
+        "get_or_404",
+        "one_or_404",
+    }
 )
 
 #: Exception final name -> names whose ``except`` clause also catches it (its bases).

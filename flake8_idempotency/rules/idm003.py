@@ -190,9 +190,8 @@ class _DeleteHandler:
             model = _model_root(chain)
             label = f"{model}.DoesNotExist" if model else "DoesNotExist"
             return _Raising(known.DJANGO_GET, label, _noun(model), _texts(_dotted_base(receiver)))
-        if self._is_model_class(receiver) and (
-            method in known.MODEL_GET_BY_ID_METHODS or (method == "get" and not self.uses_pony and _orm_filter_args(call))
-        ):
+        class_get = method == "get" and not self.uses_pony and _orm_filter_args(call)
+        if self._is_model_class(receiver) and (method in known.MODEL_GET_BY_ID_METHODS or class_get):
             model = receiver.id  # type: ignore[attr-defined]
             label = f"{model}.DoesNotExist" if self.model_exceptions else "DoesNotExist"
             return _Raising(known.MODEL_CLASS_GET, label, _noun(model), frozenset({model}))
@@ -269,7 +268,8 @@ class _DeleteHandler:
         if known.QUERY_MARKERS & set(chain):
             return True
         if len(chain) == 1 and isinstance(receiver, ast.Name):
-            return any(known.QUERY_MARKERS & set(attribute_chain(_unawait(value))) for value in self._assigned(receiver.id))
+            values = self._assigned(receiver.id)
+            return any(known.QUERY_MARKERS & set(attribute_chain(_unawait(value))) for value in values)
         return False
 
     def _is_model_class(self, node: ast.expr) -> bool:
@@ -313,7 +313,8 @@ class _DeleteHandler:
         if not isinstance(receiver, ast.Name):
             return False
         return any(
-            isinstance(value, (ast.Set, ast.SetComp)) or (isinstance(value, ast.Call) and final_name(value.func) == "set")
+            isinstance(value, (ast.Set, ast.SetComp))
+            or (isinstance(value, ast.Call) and final_name(value.func) == "set")
             for value in self.source.assignments.get(receiver.id, ())
         )
 
@@ -353,8 +354,9 @@ class _DeleteHandler:
             for target in node.targets:
                 if isinstance(target, ast.Subscript):
                     yield source_text(target.value)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("pop", "remove"):
-            yield source_text(node.func.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("pop", "remove"):
+                yield source_text(node.func.value)
 
     # --- None-returning lookups ---------------------------------------------
 
