@@ -35,6 +35,17 @@ def _flag(value: Any) -> bool:
     raise ConfigError("true or false")
 
 
+def _names(value: Any) -> frozenset[str]:
+    """A comma- or whitespace-separated list of names, as written (case-sensitive)."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        value = ",".join(str(item) for item in value)
+    names = frozenset(part for part in str(value).replace(",", " ").split() if part)
+    bad = sorted(name for name in names if not all(piece.isidentifier() for piece in name.split(".")))
+    if bad:
+        raise ConfigError(bad[0])
+    return names
+
+
 @dataclass(frozen=True)
 class OptionSpec:
     name: str  # without the --idm- prefix
@@ -78,6 +89,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
         help="Also report every endpoint found as IDM000 (what the plugin sees; off by default).",
         is_flag=True,
     ),
+    OptionSpec(
+        name="safe-lookups",
+        default="",
+        parse=_names,
+        accepts="comma-separated function names (like get_or_404)",
+        help="Extra function names that answer 404 themselves when the resource is missing, like the project's "
+        "own get_or_404 helper; calls into them are never IDM003 (comma-separated; default: none).",
+    ),
 )
 
 
@@ -86,6 +105,7 @@ class Config:
     call_depth: int = 2
     project_root: str = "."
     show_endpoints: bool = False
+    safe_lookups: frozenset[str] = frozenset()
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Config:

@@ -1,7 +1,8 @@
 """Function views that branch on ``request.method``: each branch is that method's body.
 
 ``if request.method == "POST": ... elif request.method in ("PUT", "PATCH"): ...``
-The statements before and after the chain run for every method and stay in.
+The statements before and after the chain run for every method and stay in,
+except after a branch that ends in ``return``/``raise``: nothing after it runs.
 """
 
 from __future__ import annotations
@@ -95,5 +96,7 @@ def body_for(handler: FunctionNode, method: str) -> tuple[ast.stmt, ...]:
         for methods, branch in chain:
             if methods is None or method in methods:
                 body.extend(branch)
+                if branch and isinstance(branch[-1], (ast.Return, ast.Raise)):
+                    return tuple(body)
                 break
     return tuple(body)

@@ -10,8 +10,9 @@ Registering a rule is adding its module to ``RULES``.
 
 from __future__ import annotations
 
+from . import idm003
 from .base import Finding, RuleContext
 
-RULES: tuple = ()
+RULES: tuple = (idm003,)
 
 __all__ = ["RULES", "Finding", "RuleContext"]
