@@ -26,6 +26,8 @@ from ..knowledge.frameworks import FRAMEWORK_PACKAGES
 from .base import Finding, RuleContext
 
 CODE = "IDM003"
+CHECK = "delete"
+SUMMARY = "answers 500 when the resource is already gone"
 
 #: Each message has a long form and a short one, used when the long one would pass
 #: the 200-character limit (long paths or helper chains); the last resort drops ``where``.
@@ -72,9 +74,11 @@ class _Tracked:
     noun: str
 
 
+def applies(endpoint: Endpoint, context: RuleContext) -> bool:
+    return endpoint.method == "DELETE"
+
+
 def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
-    if endpoint.method != "DELETE":
-        return
     yield from _DeleteHandler(endpoint, context).findings()
 
 
