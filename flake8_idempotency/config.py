@@ -7,6 +7,7 @@ A bad value stops the run with one line naming the option and what it accepts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -21,6 +22,26 @@ def _whole_number(value: str) -> int:
     if not text.isdigit():
         raise ConfigError("a whole number >= 0")
     return int(text)
+
+
+def _names(pattern: str, lower: bool) -> Callable[[Any], tuple[str, ...]]:
+    """A parser for a comma/whitespace-separated list whose items must match ``pattern``."""
+    item = re.compile(pattern)
+
+    def parse(value: Any) -> tuple[str, ...]:
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(part) for part in value)
+        names = [part.strip() for part in re.split(r"[,\s]+", str(value)) if part.strip()]
+        if any(not item.fullmatch(name) for name in names):
+            raise ConfigError("bad item")
+        return tuple(dict.fromkeys(name.lower() if lower else name for name in names))
+
+    return parse
+
+
+_WORD = r"[A-Za-z]+"
+_DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
+_HEADER = r"[A-Za-z0-9_-]+"
 
 
 def _flag(value: Any) -> bool:
@@ -69,6 +90,41 @@ OPTIONS: tuple[OptionSpec, ...] = (
         help="Also report every endpoint found as IDM000 (what the plugin sees; off by default).",
         is_flag=True,
     ),
+    OptionSpec(
+        name="critical-words",
+        default="",
+        parse=_names(_WORD, lower=True),
+        accepts="comma-separated words (letters only)",
+        help="IDM002: the words that make a POST critical, replacing the built-in set (default: built-in set).",
+    ),
+    OptionSpec(
+        name="extend-critical-words",
+        default="",
+        parse=_names(_WORD, lower=True),
+        accepts="comma-separated words (letters only)",
+        help="IDM002: words that make a POST critical, added to the built-in (or replaced) set.",
+    ),
+    OptionSpec(
+        name="critical-calls",
+        default="",
+        parse=_names(_DOTTED, lower=False),
+        accepts="comma-separated dotted names like acme.Payments.create",
+        help="IDM002: extra calls that move money, as dotted suffixes (acme.Payments.create).",
+    ),
+    OptionSpec(
+        name="idempotency-headers",
+        default="",
+        parse=_names(_HEADER, lower=False),
+        accepts="comma-separated header names like X-Request-Id",
+        help="IDM002: extra request header names that carry an idempotency key.",
+    ),
+    OptionSpec(
+        name="guard-decorators",
+        default="",
+        parse=_names(_DOTTED, lower=False),
+        accepts="comma-separated dotted names like myapp.idempotency.idempotent",
+        help="IDM002: extra decorators, mixins or middleware that make an endpoint idempotent (dotted suffixes).",
+    ),
 )
 
 
@@ -76,6 +132,12 @@ OPTIONS: tuple[OptionSpec, ...] = (
 class Config:
     call_depth: int = 2
     show_endpoints: bool = False
+    #: IDM002; an empty ``critical_words`` means the built-in set.
+    critical_words: tuple[str, ...] = ()
+    extend_critical_words: tuple[str, ...] = ()
+    critical_calls: tuple[str, ...] = ()
+    idempotency_headers: tuple[str, ...] = ()
+    guard_decorators: tuple[str, ...] = ()
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Config:

@@ -7,8 +7,9 @@ its module to ``RULES``.
 
 from __future__ import annotations
 
+from . import idm002
 from .base import Finding, RuleContext
 
-RULES: tuple = ()
+RULES: tuple = (idm002,)
 
 __all__ = ["RULES", "Finding", "RuleContext"]
