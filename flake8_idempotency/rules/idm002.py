@@ -31,11 +31,15 @@ CODE = "IDM002"
 
 FIX = "Require an Idempotency-Key header and replay the stored response."
 UNUSED_KEY_FIX = "Look the key up before acting and replay the stored response."
+#: For long endpoint labels: messages stay under MAX_MESSAGE characters.
+SHORT_FIX = "Require an Idempotency-Key header."
 PROVIDER_MESSAGE = "IDM002 {endpoint} {call}{where} {problem}; a retried request {effect}. {fix}"
-MODEL_MESSAGE = "IDM002 {endpoint} creates {article} {model} record{where} {problem}; a retried request creates a second one. {fix}"
+MODEL_MESSAGE = (
+    "IDM002 {endpoint} creates {article} {model} record{where} {problem}; a retried request creates a second one. {fix}"
+)
 WORD_MESSAGE = 'IDM002 {endpoint} is critical ("{word}" in the {place}) {problem}; a retried request runs it twice. {fix}'
 NO_KEY = "without an idempotency key"
-WORD_NO_KEY = "but has no idempotency protection"
+WORD_NO_KEY = "and has no idempotency key"
 UNUSED_KEY = "and never uses the idempotency key it reads"
 #: flake8 output stays readable; RULES.md asks for messages under 200 characters.
 MAX_MESSAGE = 199
@@ -113,7 +117,7 @@ class Reason:
     kind: str  # "provider", "model" or "word"
     #: provider: the call as described ("creates a stripe.PaymentIntent"); model: the class; word: the word.
     subject: str
-    #: provider: the consequence; word: where the word is ("path", "handler name", "view class name").
+    #: provider: the consequence; word: where the word is ("path", "handler name", "class name").
     detail: str = ""
     at: BodyNode | None = None
     provider: critical.ProviderCall | None = None
@@ -123,7 +127,7 @@ def word_reason(endpoint: Endpoint, vocab: Vocabulary) -> Reason | None:
     places = (
         ("path", _PATH_PARAMETER.sub("/", endpoint.path or "")),
         ("handler name", endpoint.handler.name),
-        ("view class name", endpoint.class_name or ""),
+        ("class name", endpoint.class_name or ""),
     )
     for place, text in places:
         for word in words_of(text):
@@ -132,7 +136,7 @@ def word_reason(endpoint: Endpoint, vocab: Vocabulary) -> Reason | None:
     return None
 
 
-def call_name(call: ast.Call, source: SourceFile, expand: bool = True) -> str:
+def call_name(call: ast.Call, source: SourceFile, scope: Scope | None = None) -> str:
     """The dotted name a call resolves to through imports and one local assignment.
 
     ``client.payment_intents.create`` with ``client = stripe.StripeClient(k)`` ->
@@ -146,12 +150,12 @@ def call_name(call: ast.Call, source: SourceFile, expand: bool = True) -> str:
     root = parts[0]
     if root in source.imports:
         parts = source.imports[root].lstrip(".").split(".") + parts[1:]
-    elif expand:
-        for value in source.assignments.get(root, ()):
+    elif scope is not None:
+        for value in scope.values(root):
             if isinstance(value, ast.Await):
                 value = value.value
             if isinstance(value, ast.Call):
-                inner = call_name(value, source, expand=False)
+                inner = call_name(value, source)
                 if inner:
                     parts = inner.split(".") + parts[1:]
                 break
@@ -162,40 +166,48 @@ def _imported_roots(source: SourceFile) -> frozenset[str]:
     return frozenset(origin.lstrip(".").partition(".")[0] for origin in source.imports.values())
 
 
-def provider_call(call: ast.Call, state: FileState) -> critical.ProviderCall | None:
-    name = call_name(call, state.source)
+def provider_call(call: ast.Call, state: FileState, scope: Scope) -> critical.ProviderCall | None:
+    name = call_name(call, state.source, scope)
     if not name:
         return None
-    for known in state.providers:
-        pattern = known.pattern
-        if name == pattern or (pattern.startswith(".") and (name.endswith(pattern) or name == pattern[1:])):
-            return known
+    matches = [
+        known
+        for known in state.providers
+        if name == known.pattern
+        or (known.pattern.startswith(".") and (name.endswith(known.pattern) or name == known.pattern[1:]))
+    ]
+    if matches:  # ``.payments.create`` is Square's, Mollie's and GoCardless': the client's origin decides
+        return next((known for known in matches if name.startswith(known.package + ".")), matches[0])
     for configured in state.vocab.critical_calls:
         if name == configured or name.endswith("." + configured):
             return critical.ProviderCall(configured, "", "", critical.CONFIGURED_CALL_EFFECT)
     return None
 
 
-def describe_call(call: ast.Call, state: FileState) -> str:
-    """``creates a stripe.PaymentIntent`` / ``calls braintree.Transaction.sale``."""
-    name = call_name(call, state.source, expand=False) or ast.unparse(call.func)
-    head, _, verb = name.rpartition(".")
-    if verb in ("create", "create_async") and head:
-        return f"creates a {head}"
-    return f"calls {name}"
+def describe_call(call: ast.Call, known: critical.ProviderCall, source: SourceFile, scope: Scope) -> str:
+    """``creates a stripe.PaymentIntent``; ``calls Stripe client.v1.payment_intents.create``."""
+    written = ast.unparse(call.func)
+    root = written.partition(".")[0]
+    if root in source.imports:
+        name = call_name(call, source)
+        head, _, verb = name.rpartition(".")
+        return f"creates a {head}" if verb in ("create", "create_async") and head else f"calls {name}"
+    if len(written) > 60:
+        written = call_name(call, source, scope)
+    return f"calls {known.provider} {written}" if known.provider else f"calls {written}"
 
 
-def model_reason(nodes: list[BodyNode], state: FileState) -> Reason | None:
+def model_reason(nodes: list[BodyNode], state: FileState, scope: Scope) -> Reason | None:
     for body_node in nodes:
         node = body_node.node
         if isinstance(node, ast.Call):
-            model = _created_model(node, state)
+            model = _created_model(node, state, scope)
             if model:
                 return Reason("model", model, at=body_node)
     return None
 
 
-def _created_model(call: ast.Call, state: FileState) -> str | None:
+def _created_model(call: ast.Call, state: FileState, scope: Scope) -> str | None:
     """The critical model a call creates a record of, if any."""
     func = call.func
     if not isinstance(func, ast.Attribute):
@@ -211,22 +223,22 @@ def _created_model(call: ast.Call, state: FileState) -> str | None:
     if method in critical.SESSION_ADD_METHODS:
         for argument in call.args:
             elements = argument.elts if isinstance(argument, (ast.List, ast.Tuple)) else [argument]
-            candidates.extend(_instance_class(element, state) for element in elements)
+            candidates.extend(_instance_class(element, scope) for element in elements)
     if method in critical.INSTANCE_SAVE_METHODS and isinstance(func.value, ast.Name):
-        candidates.append(_instance_class(func.value, state))
+        candidates.append(_instance_class(func.value, scope))
     if method in critical.INSTANCE_SAVE_METHODS and isinstance(func.value, ast.Call):
-        candidates.append(_instance_class(func.value, state))
+        candidates.append(_instance_class(func.value, scope))
     for candidate in candidates:
         if candidate and state.is_critical_model(candidate):
             return candidate
     return None
 
 
-def _instance_class(node: ast.expr, state: FileState) -> str:
-    """``Order(...)`` or a name assigned one -> ``Order``; wrappers give their model (``OrderSerializer``)."""
+def _instance_class(node: ast.expr, scope: Scope) -> str:
+    """``Order(...)`` or a local name bound to one -> ``Order``; wrappers give their model (``OrderSerializer``)."""
     values: Iterable[ast.expr] = [node]
     if isinstance(node, ast.Name):
-        values = state.source.assignments.get(node.id, ())
+        values = scope.local.get(node.id, ())
     for value in values:
         if isinstance(value, ast.Call):
             name = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
@@ -354,6 +366,33 @@ def _inert(call: ast.Call, ancestors: tuple[ast.AST, ...]) -> bool:
 # -- what each file knows: vocabulary, providers, app-level guards ----------------
 
 
+@dataclass
+class Scope:
+    """What a name holds for one endpoint: its own bindings first, then the module's."""
+
+    module: dict[str, list[ast.expr]]
+    local: dict[str, list[ast.expr]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, nodes: list[BodyNode], module: dict[str, list[ast.expr]]) -> Scope:
+        local: dict[str, list[ast.expr]] = {}
+        for body_node in nodes:
+            for name, value in _bindings(body_node.node):
+                local.setdefault(name, []).append(value)
+        return cls(module, local)
+
+    def values(self, name: str) -> list[ast.expr]:
+        return self.local.get(name) or self.module.get(name, [])
+
+
+def module_bindings(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    found: dict[str, list[ast.expr]] = {}
+    for statement in tree.body:
+        for name, value in _bindings(statement):
+            found.setdefault(name, []).append(value)
+    return found
+
+
 @dataclass(frozen=True)
 class AppGuard:
     """An app-level guard registered in a file: middleware, extension or request hook."""
@@ -371,6 +410,7 @@ class FileState:
     config: Config
     vocab: Vocabulary
     providers: tuple[critical.ProviderCall, ...] = ()
+    module: dict[str, list[ast.expr]] = field(default_factory=dict)
     app_guards: frozenset[AppGuard] = frozenset()
     own_guards: dict[int, KeyFlow] = field(default_factory=dict)
     reported: set[int] = field(default_factory=set)
@@ -391,8 +431,7 @@ class FileState:
         """A literal header/field name, or a module constant holding one."""
         text = literal_string(node)
         if text is None and isinstance(node, ast.Name):
-            values = self.source.assignments.get(node.id, ())
-            texts = {literal_string(value) for value in values}
+            texts = {literal_string(value) for value in self.module.get(node.id, ())}
             text = texts.pop() if len(texts) == 1 else None
         return text if text is not None and self.vocab.is_key_name(text) else None
 
@@ -432,7 +471,7 @@ def file_state(context: RuleContext) -> FileState:
         vocab = vocabulary(context.config)
         roots = _imported_roots(context.source)
         providers = tuple(call for call in critical.PROVIDER_CALLS if call.package in roots)
-        state = FileState(context.source, context.config, vocab, providers)
+        state = FileState(context.source, context.config, vocab, providers, module_bindings(context.source.tree))
         state.app_guards = app_guards(context.source, vocab, context.config.call_depth, state)
         _state = state
     return _state
@@ -615,66 +654,66 @@ def _mixin_guard(cls: ast.ClassDef, state: FileState) -> bool:
     return False
 
 
-def _passes_key(call: ast.Call, known: critical.ProviderCall, at: BodyNode, nodes: list[BodyNode], state: FileState) -> bool:
+def _passes_key(call: ast.Call, known: critical.ProviderCall, at: BodyNode, nodes: list[BodyNode], scope: Scope, state: FileState) -> bool:
     """The provider call carries a key that is not made fresh on every request."""
     for keyword in call.keywords:
-        if keyword.arg and state.vocab.is_key_name(keyword.arg) and not _fresh(keyword.value, state):
+        if keyword.arg and state.vocab.is_key_name(keyword.arg) and not _fresh(keyword.value, scope):
             return True
-    if any(_mapping_has_key(value, state, 3) for value in (*call.args, *(k.value for k in call.keywords))):
+    if any(_mapping_has_key(value, scope, state, 3) for value in (*call.args, *(k.value for k in call.keywords))):
         return True
     position = known.key_position
-    if position is not None and position < len(call.args) and not _fresh(call.args[position], state):
+    if position is not None and position < len(call.args) and not _fresh(call.args[position], scope):
         return True
     # PayPal request objects: ``request = OrdersCreateRequest(); request.headers["PayPal-Request-Id"] = key``
     parent = at.ancestors[-1] if at.ancestors else None
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
         holder = parent.targets[0].id
-        return any(_sets_key_header(body_node.node, holder, state) for body_node in nodes)
+        return any(_sets_key_header(body_node.node, holder, scope, state) for body_node in nodes)
     return False
 
 
-def _sets_key_header(node: ast.AST, holder: str, state: FileState) -> bool:
+def _sets_key_header(node: ast.AST, holder: str, scope: Scope, state: FileState) -> bool:
     if isinstance(node, ast.Assign):
         for target in node.targets:
             if (
                 isinstance(target, ast.Subscript)
                 and attribute_chain(target.value) == [holder, "headers"]
                 and state.key_name(target.slice)
-                and not _fresh(node.value, state)
+                and not _fresh(node.value, scope)
             ):
                 return True
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update":
         if attribute_chain(node.func.value) == [holder, "headers"]:
-            return any(_mapping_has_key(argument, state, 1) for argument in node.args)
+            return any(_mapping_has_key(argument, scope, state, 1) for argument in node.args)
     return False
 
 
-def _mapping_has_key(node: ast.expr, state: FileState, depth: int) -> bool:
+def _mapping_has_key(node: ast.expr, scope: Scope, state: FileState, depth: int) -> bool:
     """A dict (literal, ``dict(...)`` or a name bound to one) with an idempotency-key entry."""
     if depth <= 0:
         return False
     if isinstance(node, ast.Name):
-        return any(_mapping_has_key(value, state, depth - 1) for value in state.source.assignments.get(node.id, ()))
+        return any(_mapping_has_key(value, scope, state, depth - 1) for value in scope.values(node.id))
     if isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values):
             text = literal_string(key)
-            if text is not None and state.vocab.is_key_name(text) and not _fresh(value, state):
+            if text is not None and state.vocab.is_key_name(text) and not _fresh(value, scope):
                 return True
-            if _mapping_has_key(value, state, depth - 1):
+            if _mapping_has_key(value, scope, state, depth - 1):
                 return True
     if isinstance(node, ast.Call) and _call_name(node) == "dict":
         return any(
-            keyword.arg and state.vocab.is_key_name(keyword.arg) and not _fresh(keyword.value, state)
+            keyword.arg and state.vocab.is_key_name(keyword.arg) and not _fresh(keyword.value, scope)
             for keyword in node.keywords
         )
     return False
 
 
-def _fresh(node: ast.expr, state: FileState, depth: int = 2) -> bool:
+def _fresh(node: ast.expr, scope: Scope, depth: int = 2) -> bool:
     """A key generated here (``uuid4()``) is new on every retry."""
     if isinstance(node, ast.Name) and depth > 0:
-        values = state.source.assignments.get(node.id, ())
-        return bool(values) and all(_fresh(value, state, depth - 1) for value in values)
+        values = scope.values(node.id)
+        return bool(values) and all(_fresh(value, scope, depth - 1) for value in values)
     return any(isinstance(sub, ast.Call) and _call_name(sub) in guards.FRESH_KEY_CALLS for sub in ast.walk(node))
 
 
@@ -755,12 +794,13 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
     if id(endpoint.handler) in state.reported:
         return  # one finding per handler, even when it serves several POST routes
     nodes = list(context.body(endpoint))
-    reason, provider_calls = _critical(endpoint, nodes, state)
+    scope = Scope.of(nodes, state.module)
+    reason, provider_calls = _critical(endpoint, nodes, scope, state)
     if reason is None:
         return
     if state.app_guards or _decorated_guard(endpoint, nodes, state) or _deduplicates(nodes, state):
         return
-    if provider_calls and all(_passes_key(call.node, known, call, nodes, state) for call, known in provider_calls):
+    if provider_calls and all(_passes_key(call.node, known, call, nodes, scope, state) for call, known in provider_calls):
         return
     parameters, dependency_guard = _key_parameters(endpoint, state)
     if dependency_guard:
@@ -769,54 +809,41 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
     if flow.used:
         return
     state.reported.add(id(endpoint.handler))
-    yield Finding(endpoint.line, endpoint.handler.col_offset, CODE, message(endpoint, reason, flow.read, state))
+    yield Finding(endpoint.line, endpoint.handler.col_offset, CODE, message(endpoint, reason, flow.read))
 
 
-def _critical(endpoint: Endpoint, nodes: list[BodyNode], state: FileState):
+def _critical(endpoint: Endpoint, nodes: list[BodyNode], scope: Scope, state: FileState):
     """The first reason the endpoint is critical, and every provider call it makes."""
     provider_calls = []
     for body_node in nodes:
         if isinstance(body_node.node, ast.Call):
-            known = provider_call(body_node.node, state)
+            known = provider_call(body_node.node, state, scope)
             if known is not None:
                 provider_calls.append((body_node, known))
     if provider_calls:
         body_node, known = provider_calls[0]
-        described = describe_call(body_node.node, state)
+        described = describe_call(body_node.node, known, state.source, scope)
         return Reason("provider", described, known.effect, body_node, known), provider_calls
-    return model_reason(nodes, state) or word_reason(endpoint, state.vocab), provider_calls
+    return model_reason(nodes, state, scope) or word_reason(endpoint, state.vocab), provider_calls
 
 
-def message(endpoint: Endpoint, reason: Reason, key_read: bool, state: FileState) -> str:
+def message(endpoint: Endpoint, reason: Reason, key_read: bool) -> str:
     fix = UNUSED_KEY_FIX if key_read else FIX
     where = reason.at.where() if reason.at is not None else ""
-    for variant_where in (where, ""):
-        if reason.kind == "provider":
-            text = PROVIDER_MESSAGE.format(
-                endpoint=endpoint.label,
-                call=reason.subject,
-                where=variant_where,
-                problem=UNUSED_KEY if key_read else NO_KEY,
-                effect=reason.detail,
-                fix=fix,
-            )
-        elif reason.kind == "model":
-            text = MODEL_MESSAGE.format(
-                endpoint=endpoint.label,
-                article="an" if reason.subject[:1] in "AEIOU" else "a",
-                model=reason.subject,
-                where=variant_where,
-                problem=UNUSED_KEY if key_read else NO_KEY,
-                fix=fix,
-            )
-        else:
-            text = WORD_MESSAGE.format(
-                endpoint=endpoint.label,
-                word=reason.subject,
-                place=reason.detail,
-                problem=UNUSED_KEY if key_read else WORD_NO_KEY,
-                fix=fix,
-            )
+    problem = UNUSED_KEY if key_read else (WORD_NO_KEY if reason.kind == "word" else NO_KEY)
+    template = {"provider": PROVIDER_MESSAGE, "model": MODEL_MESSAGE, "word": WORD_MESSAGE}[reason.kind]
+    fields = {
+        "endpoint": endpoint.label,
+        "call": reason.subject,
+        "effect": reason.detail,
+        "article": "an" if reason.subject[:1] in "AEIOU" else "a",
+        "model": reason.subject,
+        "word": reason.subject,
+        "place": reason.detail,
+        "problem": problem,
+    }
+    for variant_where, variant_fix in ((where, fix), (where, SHORT_FIX), ("", fix), ("", SHORT_FIX)):
+        text = template.format(where=variant_where, fix=variant_fix, **fields)
         if len(text) <= MAX_MESSAGE:
             return text
     return text[: MAX_MESSAGE - 3] + "..."
