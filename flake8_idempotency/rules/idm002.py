@@ -188,6 +188,8 @@ def describe_call(call: ast.Call, known: critical.ProviderCall, source: SourceFi
     """``creates a stripe.PaymentIntent``; ``calls Stripe client.v1.payment_intents.create``."""
     written = ast.unparse(call.func)
     root = written.partition(".")[0]
+    if not known.provider:  # a configured call
+        return f"calls {call_name(call, source, scope)}"
     if root in source.imports:
         name = call_name(call, source)
         head, _, verb = name.rpartition(".")
