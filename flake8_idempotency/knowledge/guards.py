@@ -155,11 +155,14 @@ SET_IF_ABSENT = ("set", "nx")
 CACHE_ADD_METHOD = "add"
 #: Raw SQL that deduplicates.
 DEDUP_SQL = re.compile(
-    r"\bON\s+CONFLICT\b|\bON\s+DUPLICATE\s+KEY\b|\bINSERT\s+OR\s+(?:IGNORE|REPLACE)\b|\bINSERT\s+IGNORE\b|\bMERGE\s+INTO\b",
+    r"\bON\s+CONFLICT\b|\bON\s+DUPLICATE\s+KEY\b|\bINSERT\s+OR\s+(?:IGNORE|REPLACE)\b"
+    r"|\bINSERT\s+IGNORE\b|\bMERGE\s+INTO\b",
     re.IGNORECASE,
 )
 #: Errors a unique constraint raises; catching one means the duplicate insert is expected.
-DUPLICATE_ERRORS = frozenset({"IntegrityError", "UniqueViolation", "UniqueViolationError", "DuplicateKeyError", "NotUniqueError"})
+DUPLICATE_ERRORS = frozenset(
+    {"IntegrityError", "UniqueViolation", "UniqueViolationError", "DuplicateKeyError", "NotUniqueError"}
+)
 #: A row lock that makes a following existence check safe.
 ROW_LOCK_METHODS = frozenset({"select_for_update", "with_for_update"})
 #: Calls that answer "does it exist?".
@@ -168,7 +171,19 @@ EXISTENCE_METHODS = frozenset(
 )
 #: Lookups that may check a client-supplied key: ``filter(request_id=...)``, ``.where(Order.request_id == x)``.
 LOOKUP_METHODS = frozenset(
-    {"filter", "filter_by", "get", "aget", "exists", "first", "find_one", "where", "get_or_none", "scalar", "one_or_none"}
+    {
+        "filter",
+        "filter_by",
+        "get",
+        "aget",
+        "exists",
+        "first",
+        "find_one",
+        "where",
+        "get_or_none",
+        "scalar",
+        "one_or_none",
+    }
 )
 #: Field names of a client-supplied deduplication key.
 DEDUP_KEY_FIELDS = frozenset(

@@ -37,7 +37,9 @@ PROVIDER_MESSAGE = "IDM002 {endpoint} {call}{where} {problem}; a retried request
 MODEL_MESSAGE = (
     "IDM002 {endpoint} creates {article} {model} record{where} {problem}; a retried request creates a second one. {fix}"
 )
-WORD_MESSAGE = 'IDM002 {endpoint} is critical ("{word}" in the {place}) {problem}; a retried request runs it twice. {fix}'
+WORD_MESSAGE = (
+    'IDM002 {endpoint} is critical ("{word}" in the {place}) {problem}; a retried request runs it twice. {fix}'
+)
 NO_KEY = "without an idempotency key"
 WORD_NO_KEY = "and has no idempotency key"
 UNUSED_KEY = "and never uses the idempotency key it reads"
@@ -69,7 +71,9 @@ def vocabulary(config: Config) -> Vocabulary:
     words = config.critical_words or tuple(critical.CRITICAL_WORDS)
     return Vocabulary(
         words=frozenset(singular(word) for word in (*words, *config.extend_critical_words)),
-        header_names=frozenset(normalize_header(name) for name in (*guards.IDEMPOTENCY_HEADERS, *config.idempotency_headers)),
+        header_names=frozenset(
+            normalize_header(name) for name in (*guards.IDEMPOTENCY_HEADERS, *config.idempotency_headers)
+        ),
         critical_calls=config.critical_calls,
         guard_names=config.guard_decorators,
     )
@@ -320,7 +324,20 @@ def _mentions(value: ast.expr, reads: set[int], tainted: set[str]) -> bool:
     )
 
 
-_CLIMB = (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp, ast.Tuple, ast.List, ast.Set, ast.Starred, ast.Await, ast.keyword)
+#: Expressions a key flows through unchanged on its way to a use (``f"idem:{key}"``, ``key or ""``).
+_CLIMB = (
+    ast.JoinedStr,
+    ast.FormattedValue,
+    ast.BinOp,
+    ast.BoolOp,
+    ast.IfExp,
+    ast.Tuple,
+    ast.List,
+    ast.Set,
+    ast.Starred,
+    ast.Await,
+    ast.keyword,
+)
 
 
 def _is_use(node: ast.AST, ancestors: tuple[ast.AST, ...]) -> bool:
@@ -438,9 +455,13 @@ class FileState:
         return text if text is not None and self.vocab.is_key_name(text) else None
 
     def is_key_read(self, node: ast.AST) -> bool:
-        """``request.headers.get("Idempotency-Key")``, ``request.META["HTTP_IDEMPOTENCY_KEY"]``, ``body.idempotency_key``."""
+        """``request.headers.get("Idempotency-Key")``, ``request.META["HTTP_IDEMPOTENCY_KEY"]``, ``body.key``.
+
+        A model's column (``Order.idempotency_key``) is not a read of the request.
+        """
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            return node.func.attr in guards.KEY_READ_METHODS and bool(node.args) and self.key_name(node.args[0]) is not None
+            method = node.func.attr
+            return method in guards.KEY_READ_METHODS and bool(node.args) and self.key_name(node.args[0]) is not None
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
             return self.key_name(node.slice) is not None
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and self.vocab.is_key_name(node.attr):
@@ -479,7 +500,9 @@ def file_state(context: RuleContext) -> FileState:
     return _state
 
 
-def app_guards(source: SourceFile, vocab: Vocabulary, depth: int = 2, state: FileState | None = None) -> frozenset[AppGuard]:
+def app_guards(
+    source: SourceFile, vocab: Vocabulary, depth: int = 2, state: FileState | None = None
+) -> frozenset[AppGuard]:
     """Guards the file registers for its whole app.
 
     Library middleware and extensions, a ``settings.MIDDLEWARE`` entry, and the
@@ -558,7 +581,9 @@ def own_guard(name: str, state: FileState) -> bool:
     if cls is not None:
         functions = [(node, cls) for node in cls.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     elif function is not None:  # a decorator's wrapper is nested in it
-        functions = [(node, None) for node in ast.walk(function) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        functions = [
+            (node, None) for node in ast.walk(function) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
     return any(_function_flow(node, owner, state).used for node, owner in functions)
 
 
@@ -566,7 +591,8 @@ def _function_flow(function: FunctionNode, owner: ast.ClassDef | None, state: Fi
     cached = state.own_guards.get(id(function))
     if cached is None:
         state.own_guards[id(function)] = KeyFlow()  # cut recursion
-        pseudo = Endpoint("", None, "", function, owner.name if owner else None, state.source.filename, tuple(function.body))
+        owner_name = owner.name if owner else None
+        pseudo = Endpoint("", None, "", function, owner_name, state.source.filename, tuple(function.body))
         nodes = list(walk_handler(pseudo, state.source, state.config.call_depth))
         cached = state.own_guards[id(function)] = key_flow(nodes, state)
     return cached
@@ -656,7 +682,9 @@ def _mixin_guard(cls: ast.ClassDef, state: FileState) -> bool:
     return False
 
 
-def _passes_key(call: ast.Call, known: critical.ProviderCall, at: BodyNode, nodes: list[BodyNode], scope: Scope, state: FileState) -> bool:
+def _passes_key(
+    call: ast.Call, known: critical.ProviderCall, at: BodyNode, nodes: list[BodyNode], scope: Scope, state: FileState
+) -> bool:
     """The provider call carries a key that is not made fresh on every request."""
     for keyword in call.keywords:
         if keyword.arg and state.vocab.is_key_name(keyword.arg) and not _fresh(keyword.value, scope):
@@ -765,14 +793,13 @@ def _is_cache(receiver: ast.expr) -> bool:
 
 def _compares_dedup_field(node: ast.Compare) -> bool:
     operands = (node.left, *node.comparators)
-    return any(isinstance(operand, ast.Attribute) and operand.attr in guards.DEDUP_KEY_FIELDS for operand in operands) and all(
-        not isinstance(operand, ast.Constant) for operand in operands
-    )
+    on_key_field = any(isinstance(node, ast.Attribute) and node.attr in guards.DEDUP_KEY_FIELDS for node in operands)
+    return on_key_field and all(not isinstance(operand, ast.Constant) for operand in operands)
 
 
 def _catches_duplicate(handler: ast.ExceptHandler) -> bool:
     caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(node is not None and attribute_chain(node)[-1:] and attribute_chain(node)[-1] in guards.DUPLICATE_ERRORS for node in caught)
+    return any(node is not None and attribute_chain(node)[-1] in guards.DUPLICATE_ERRORS for node in caught)
 
 
 def _checks_existence(test: ast.expr) -> bool:
@@ -802,7 +829,7 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
         return
     if state.app_guards or _decorated_guard(endpoint, nodes, state) or _deduplicates(nodes, state):
         return
-    if provider_calls and all(_passes_key(call.node, known, call, nodes, scope, state) for call, known in provider_calls):
+    if provider_calls and all(_passes_key(at.node, known, at, nodes, scope, state) for at, known in provider_calls):
         return
     parameters, dependency_guard = _key_parameters(endpoint, state)
     if dependency_guard:
