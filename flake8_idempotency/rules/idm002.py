@@ -303,7 +303,7 @@ def _returned(body_node: BodyNode) -> bool:
     start = 0
     if body_node.via:
         call = body_node.via[-1].call
-        start = max(index for index, node in enumerate(ancestors) if node is call) + 1
+        start = max((index for index, node in enumerate(ancestors) if node is call), default=-1) + 1
     return any(isinstance(node, ast.Return) for node in ancestors[start:])
 
 
