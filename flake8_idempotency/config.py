@@ -8,6 +8,7 @@ A bad value stops the run with one line naming the option and what it accepts.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -24,6 +25,26 @@ def _whole_number(value: str) -> int:
     return int(text)
 
 
+def _names(pattern: str, lower: bool) -> Callable[[Any], tuple[str, ...]]:
+    """A parser for a comma/whitespace-separated list whose items must match ``pattern``."""
+    item = re.compile(pattern)
+
+    def parse(value: Any) -> tuple[str, ...]:
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(part) for part in value)
+        names = [part.strip() for part in re.split(r"[,\s]+", str(value)) if part.strip()]
+        if any(not item.fullmatch(name) for name in names):
+            raise ConfigError("bad item")
+        return tuple(dict.fromkeys(name.lower() if lower else name for name in names))
+
+    return parse
+
+
+_WORD = r"[A-Za-z]+"
+_DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
+_HEADER = r"[A-Za-z0-9_-]+"
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -33,17 +54,6 @@ def _flag(value: Any) -> bool:
     if text in ("0", "false", "no", "off", ""):
         return False
     raise ConfigError("true or false")
-
-
-def _names(value: Any) -> frozenset[str]:
-    """A comma- or whitespace-separated list of names, as written (case-sensitive)."""
-    if isinstance(value, (list, tuple, set, frozenset)):
-        value = ",".join(str(item) for item in value)
-    names = frozenset(part for part in str(value).replace(",", " ").split() if part)
-    bad = sorted(name for name in names if not all(piece.isidentifier() for piece in name.split(".")))
-    if bad:
-        raise ConfigError(bad[0])
-    return names
 
 
 @dataclass(frozen=True)
@@ -92,10 +102,45 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec(
         name="safe-lookups",
         default="",
-        parse=_names,
+        parse=_names(_DOTTED, lower=False),
         accepts="comma-separated function names (like get_or_404)",
-        help="Extra function names that answer 404 themselves when the resource is missing, like the project's "
-        "own get_or_404 helper; calls into them are never IDM003 (comma-separated; default: none).",
+        help="IDM003: extra function names that answer 404 themselves when the resource is missing, like the "
+        "project's own get_or_404 helper; calls into them are never IDM003 (comma-separated; default: none).",
+    ),
+    OptionSpec(
+        name="critical-words",
+        default="",
+        parse=_names(_WORD, lower=True),
+        accepts="comma-separated words (letters only)",
+        help="IDM002: the words that make a POST critical, replacing the built-in set (default: built-in set).",
+    ),
+    OptionSpec(
+        name="extend-critical-words",
+        default="",
+        parse=_names(_WORD, lower=True),
+        accepts="comma-separated words (letters only)",
+        help="IDM002: words that make a POST critical, added to the built-in (or replaced) set.",
+    ),
+    OptionSpec(
+        name="critical-calls",
+        default="",
+        parse=_names(_DOTTED, lower=False),
+        accepts="comma-separated dotted names like acme.Payments.create",
+        help="IDM002: extra calls that move money, as dotted suffixes (acme.Payments.create).",
+    ),
+    OptionSpec(
+        name="idempotency-headers",
+        default="",
+        parse=_names(_HEADER, lower=False),
+        accepts="comma-separated header names like X-Request-Id",
+        help="IDM002: extra request header names that carry an idempotency key.",
+    ),
+    OptionSpec(
+        name="guard-decorators",
+        default="",
+        parse=_names(_DOTTED, lower=False),
+        accepts="comma-separated dotted names like myapp.idempotency.idempotent",
+        help="IDM002: extra decorators, mixins or middleware that make an endpoint idempotent (dotted suffixes).",
     ),
 )
 
@@ -105,7 +150,14 @@ class Config:
     call_depth: int = 2
     project_root: str = "."
     show_endpoints: bool = False
-    safe_lookups: frozenset[str] = frozenset()
+    #: IDM003: the project's own 404 helpers.
+    safe_lookups: tuple[str, ...] = ()
+    #: IDM002; an empty ``critical_words`` means the built-in set.
+    critical_words: tuple[str, ...] = ()
+    extend_critical_words: tuple[str, ...] = ()
+    critical_calls: tuple[str, ...] = ()
+    idempotency_headers: tuple[str, ...] = ()
+    guard_decorators: tuple[str, ...] = ()
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Config:

@@ -57,12 +57,13 @@ class FileResult:
 
 def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -> FileResult:
     result = FileResult()
-    if not may_contain_endpoints(lines) and not project_index(config.project_root).registers(filename):
+    index = project_index(config.project_root)
+    if not may_contain_endpoints(lines) and not index.registers(filename):
         return result
     try:
         source = SourceFile.from_tree(tree, filename, lines)
-        endpoints = discover_endpoints(source, RESOLVER, project_index(config.project_root))
-        context = RuleContext(source, config, endpoints, RESOLVER)
+        endpoints = discover_endpoints(source, RESOLVER, index)
+        context = RuleContext(source, config, endpoints, RESOLVER, index)
         result.reports = [_report(endpoint, context) for endpoint in endpoints]
     except (Exception, RecursionError) as error:  # never crash flake8
         print(f"flake8-idempotency: {filename}: skipped, internal error: {error!r}", file=sys.stderr)

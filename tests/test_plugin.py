@@ -37,7 +37,12 @@ def test_syntax_error_is_e999_and_the_plugin_stays_silent():
 
 def test_stdin_uses_the_display_name():
     result = flake8(
-        "--isolated", "--select=IDM", "--idm-show-endpoints", "--stdin-display-name=api/users.py", "-", stdin=PUT_VIEW
+        "--isolated",
+        "--select=IDM000",
+        "--idm-show-endpoints",
+        "--stdin-display-name=api/users.py",
+        "-",
+        stdin=PUT_VIEW,
     )
     assert result.stdout.splitlines() == [
         "api/users.py:7:1: IDM000 endpoint PUT /users/{user_id}/credits fastapi set_credits"
@@ -73,7 +78,7 @@ import sys
 from flake8.main.cli import main
 from flake8_idempotency import engine
 try:
-    main(["--isolated", "--select=IDM", "--idm-show-endpoints", *sys.argv[1:]])
+    main(["--isolated", "--select=IDM000", "--idm-show-endpoints", *sys.argv[1:]])
 except SystemExit:
     pass
 print("astroid imported:", "astroid" in sys.modules, "builds:", engine.RESOLVER.builds)

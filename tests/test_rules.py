@@ -3,6 +3,9 @@
 A fixture under ``fixtures/rules`` marks each expected finding at the end of the
 reported line: ``# error: IDM001`` (several: ``# error: IDM001, IDM004``).
 Lines without the marker must stay silent; that is how near-misses are pinned.
+Each fixture is a project of its own: the project index is pointed at an empty
+directory, so one fixture's app-level handlers cannot silence another's findings
+(cross-file behaviour has its own fixture projects).
 """
 
 from __future__ import annotations
@@ -42,8 +45,13 @@ def rule_fixtures() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def flake8_findings() -> dict[str, set[tuple[int, str]]]:
-    result = flake8("--isolated", "--select=IDM", "-j2", str(RULE_FIXTURES))
+def isolated_root(tmp_path_factory) -> str:
+    return f"--idm-project-root={tmp_path_factory.mktemp('empty-project')}"
+
+
+@pytest.fixture(scope="module")
+def flake8_findings(isolated_root) -> dict[str, set[tuple[int, str]]]:
+    result = flake8("--isolated", "--select=IDM", "-j2", isolated_root, str(RULE_FIXTURES))
     assert "Traceback" not in result.stderr, result.stderr
     assert result.stderr == ""
     return reported_findings(result.stdout)
@@ -54,9 +62,9 @@ def test_findings_match_markers(fixture, flake8_findings):
     assert flake8_findings.get(fixture.name, set()) == expected_findings(fixture)
 
 
-def test_messages_follow_the_contract():
+def test_messages_follow_the_contract(isolated_root):
     """Code first, one line, under 200 characters (RULES.md "Codes")."""
-    result = flake8("--isolated", "--select=IDM", str(RULE_FIXTURES))
+    result = flake8("--isolated", "--select=IDM", isolated_root, str(RULE_FIXTURES))
     for line in result.stdout.splitlines():
         match = _REPORTED.match(line)
         assert match, line

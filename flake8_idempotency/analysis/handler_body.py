@@ -50,6 +50,9 @@ class BodyNode:
     ancestors: tuple[ast.AST, ...]
     #: The calls followed to reach the node; empty when it is in the handler itself.
     via: tuple[CallStep, ...]
+    #: The module the node is written in (the handler's, or a callee's in another file):
+    #: names in the node are looked up in its imports.
+    source: SourceFile | None = None
 
     @property
     def report_node(self) -> ast.AST:
@@ -153,7 +156,7 @@ class _Walk:
         stack = [(node, ancestors)]
         while stack:
             current, parents = stack.pop()
-            yield BodyNode(current, parents, via)
+            yield BodyNode(current, parents, via, source)
             if isinstance(current, ast.Call) and len(via) < self.depth:
                 yield from self._follow(current, parents, via, source, cls_name)
             children = [child for child in ast.iter_child_nodes(current) if not isinstance(child, _NOT_EXECUTED)]

@@ -1,13 +1,19 @@
-"""What other files of the project say about a handler: its routes.
+"""What other files of the project say about a handler.
 
-Real projects register routes away from handlers: a Django URLconf (with
-``include()``), a DRF router, an app factory calling ``add_url_rule``, a
-Starlette ``routes=[...]`` list, a Tornado table. The index reads the project
-once per process (root: the directory flake8 was pointed at), keeps only files
-whose text mentions a registration, runs the same registration modules discovery
-runs on the linted file, and files each registration under the handler's home
-file. Every worker builds the same index from the same files, so ``-j1`` and
-``-j2`` agree.
+Real projects split what a rule must see: the route table in ``urls.py``, the
+view in ``views.py``, the middleware in ``settings.py``, the exception handler in
+``main.py``. The index reads the project once per process (root: the directory
+flake8 was pointed at), keeps only files whose text mentions something it
+collects, and gathers:
+
+- routes: registrations (Django URLconfs with ``include()``, DRF routers, an app
+  factory's ``add_url_rule``, Starlette ``routes=[...]``, Tornado tables, OpenAPI
+  specs for Connexion), filed under the handler's home file;
+- project-wide facts for the rules (``FACT_COLLECTORS``): e.g. the exceptions an
+  app-level handler answers with 404 (IDM003), each from the same per-file
+  function the rule applies to the linted file.
+
+Every worker builds the same index from the same files, so ``-j1`` and ``-j2`` agree.
 """
 
 from __future__ import annotations
@@ -21,6 +27,60 @@ from dataclasses import dataclass, replace
 from ..knowledge.frameworks import HTTP_VERBS
 from .project import find_module_file
 from .source import SourceFile, call_argument, literal_string, package_and_name
+
+
+@dataclass(frozen=True)
+class FactCollector:
+    """A project-wide fact: the union over the project's files of ``collect(source)``."""
+
+    name: str
+    #: Only files whose text matches are parsed for this fact.
+    text: re.Pattern[str]
+    collect: object  # Callable[[SourceFile], Iterable[str]]
+
+
+#: Exceptions an app-level handler answers with 404/410/204 (IDM003).
+NOT_FOUND_FACT = "not_found_exceptions"
+#: The same, from DRF's EXCEPTION_HANDLER setting: it only covers DRF views.
+DRF_NOT_FOUND_FACT = "drf_not_found_exceptions"
+
+
+def _exception_handlers(source: SourceFile) -> frozenset[str]:
+    from .guards import exceptions_mapped_to_not_found
+
+    return exceptions_mapped_to_not_found(source)
+
+
+def _drf_exception_handler(source: SourceFile) -> set[str]:
+    """DRF's ``REST_FRAMEWORK = {"EXCEPTION_HANDLER": "app.errors.handler"}``: the exceptions
+    the named handler tests with ``isinstance`` when it answers 404/410/204."""
+    from .guards import answers_not_found, exception_names
+
+    names: set[str] = set()
+    for value in source.assignments.get("REST_FRAMEWORK", ()):
+        for key, item in zip(getattr(value, "keys", ()), getattr(value, "values", ())):
+            dotted = literal_string(item) if literal_string(key) == "EXCEPTION_HANDLER" else None
+            symbol = resolve_symbol(source.filename, dotted) if dotted else None
+            text = _read(symbol.filename) if symbol else None
+            home = _parse(symbol.filename, text) if text else None
+            handler = home.functions.get(symbol.name) if home else None
+            if handler is None or not answers_not_found(handler):
+                continue
+            for node in ast.walk(handler):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance":
+                    names.update(exception_names(node.args[-1]) if node.args else ())
+    return names
+
+
+#: The facts rules read from the whole project; a rule adds its collector here.
+FACT_COLLECTORS: tuple[FactCollector, ...] = (
+    FactCollector(
+        NOT_FOUND_FACT,
+        re.compile(r"errorhandler|exception_handler|register_error_handler|exception_handlers"),
+        _exception_handlers,
+    ),
+    FactCollector(DRF_NOT_FOUND_FACT, re.compile(r"EXCEPTION_HANDLER"), _drf_exception_handler),
+)
 
 #: Directories never part of the project's own code.
 _SKIPPED_DIRECTORIES = frozenset(
@@ -75,16 +135,20 @@ def project_files(root: str, suffixes: tuple[str, ...] = (".py",)) -> Iterator[s
                 yield os.path.join(directory, name)
 
 
-def _parse(path: str) -> SourceFile | None:
+def _read(path: str) -> str | None:
     try:
         if os.path.getsize(path) > MAX_FILE_BYTES:
             return None
         with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8", errors="replace")
-        if not _REGISTRATION_TEXT.search(text):
-            return None
+            return handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _parse(path: str, text: str) -> SourceFile | None:
+    try:
         tree = ast.parse(text, filename=path)
-    except (OSError, SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError):
         return None
     return SourceFile.from_tree(tree, path, text.splitlines(keepends=True))
 
@@ -93,26 +157,41 @@ class ProjectIndex:
     def __init__(self, root: str) -> None:
         self.root = os.path.abspath(root)
         self._registrations: dict[str, list] | None = None
+        self._facts: dict[str, frozenset[str]] = {}
 
     def registrations_for(self, filename: str) -> list:
         """Registrations found in other files whose target lives in ``filename``."""
         if self._registrations is None:
-            self._registrations = self._build()
+            self._build()
         return self._registrations.get(os.path.abspath(filename), [])
+
+    def fact(self, name: str) -> frozenset[str]:
+        """The union of a ``FACT_COLLECTORS`` entry over every project file."""
+        if self._registrations is None:
+            self._build()
+        return self._facts.get(name, frozenset())
 
     def registers(self, filename: str) -> bool:
         """Does another file route requests into ``filename`` (OpenAPI specs, route tables)?"""
         return bool(self.registrations_for(filename))
 
-    def _build(self) -> dict[str, list]:
+    def _build(self) -> None:
         from ..discovery import REGISTRATION_MODULES, django
         from ..discovery.context import DiscoveryContext
 
         found: dict[str, list] = {}
+        facts: dict[str, set[str]] = {collector.name: set() for collector in FACT_COLLECTORS}
         urlconfs: dict[str, SourceFile] = {}
         for path in project_files(self.root):
-            source = _parse(path)
+            text = _read(path)
+            wanted = [collector for collector in FACT_COLLECTORS if text and collector.text.search(text)]
+            registers = bool(text and _REGISTRATION_TEXT.search(text))
+            source = _parse(path, text) if (wanted or registers) else None
             if source is None:
+                continue
+            for collector in wanted:
+                facts[collector.name].update(collector.collect(source))
+            if not registers:
                 continue
             if "urlpatterns" in source.assignments:
                 urlconfs[os.path.abspath(path)] = source
@@ -127,7 +206,8 @@ class ProjectIndex:
         for spec in project_files(self.root, OPENAPI_SUFFIXES):
             for symbol, registration in connexion_operations(spec):
                 found.setdefault(symbol.filename, []).append(registration)
-        return found
+        self._registrations = found
+        self._facts = {name: frozenset(values) for name, values in facts.items()}
 
     @staticmethod
     def _file(found: dict[str, list], path: str, registration) -> None:
@@ -179,9 +259,9 @@ def _urlconf_entries(source: SourceFile) -> Iterator[tuple[str, str, object]]:
     """(route, kind, target): kind ``include`` (target: module file), ``router``
     (target: router variable name) or ``view`` (target: Symbol)."""
     for values in source.assignments.get("urlpatterns", []):
-        elements = values.elts if isinstance(values, (ast.List, ast.Tuple)) else []
+        elements = values.elts if isinstance(values, (ast.List, ast.Tuple)) else [values]
         if isinstance(values, ast.BinOp):  # [...] + router.urls
-            elements = [*getattr(values.left, "elts", []), values.right]
+            elements = [*getattr(values.left, "elts", [values.left]), values.right]
         for element in elements:
             yield from _urlconf_entry(source, element)
     for node in ast.walk(source.tree):  # urlpatterns += [...] / += router.urls

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.handler_body import BodyNode, walk_handler
 from ..analysis.project import ProjectResolver
+from ..analysis.project_index import ProjectIndex
 from ..analysis.source import SourceFile
 from ..config import Config
 from ..discovery.model import Endpoint
@@ -31,6 +32,8 @@ class RuleContext:
     endpoints: list[Endpoint] = field(default_factory=list)
     #: The project's other modules (calls into them are followed); None: this file only.
     resolver: ProjectResolver | None = None
+    #: What the project's other files say (routes, app-level handlers and guards).
+    index: ProjectIndex | None = None
 
     def body(self, endpoint: Endpoint) -> Iterator[BodyNode]:
         """The handler body, helpers included (this file and the project's other modules)."""

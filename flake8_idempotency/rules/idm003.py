@@ -23,6 +23,7 @@ from ..analysis.source import FunctionNode, attribute_chain, literal_string
 from ..discovery.model import Endpoint
 from ..knowledge import lookups as known
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES
+from ..analysis.project_index import DRF_NOT_FOUND_FACT, NOT_FOUND_FACT
 from .base import Finding, RuleContext
 
 CODE = "IDM003"
@@ -89,7 +90,7 @@ class _DeleteHandler:
         self.endpoint = endpoint
         self.context = context
         self.source = context.source
-        self.safe_helpers = known.SAFE_NOT_FOUND_HELPERS | context.config.safe_lookups
+        self.safe_helpers = known.SAFE_NOT_FOUND_HELPERS | set(context.config.safe_lookups)
         #: Other DELETE handlers of the file report their own findings.
         self.other_delete_handlers = {
             id(other.handler)
@@ -112,6 +113,7 @@ class _DeleteHandler:
         nodes = [at for at in self.context.body(self.endpoint) if self._runs(at)]
         removed_from = {text for at in nodes for text in self._removal_containers(at.node)}
         for at in nodes:
+            self.source = at.source or self.context.source  # names resolve in the node's own module
             self._track(at)
             for finding in (
                 self._raising_finding(at),
@@ -130,9 +132,14 @@ class _DeleteHandler:
 
     @property
     def mapped(self) -> frozenset[str]:
-        """Exceptions the file's exception handlers answer with 404/410/204 (computed on first need)."""
+        """Exceptions the app's exception handlers answer with 404/410/204, in this file or
+        anywhere in the project (computed on first need)."""
         if self._mapped is None:
-            self._mapped = guards.exceptions_mapped_to_not_found(self.source)
+            index = self.context.index
+            elsewhere = index.fact(NOT_FOUND_FACT) if index else frozenset()
+            if index and self.endpoint.framework == "drf":
+                elsewhere |= index.fact(DRF_NOT_FOUND_FACT)
+            self._mapped = guards.exceptions_mapped_to_not_found(self.source) | elsewhere
         return self._mapped
 
     def _handled(self, at: BodyNode, exception: str, subjects: frozenset[str] = frozenset()) -> bool:
