@@ -23,14 +23,14 @@ ENDPOINT_MESSAGE = "IDM000 endpoint {method} {path} {framework} {handler}"
 
 #: One per process: the project's other modules stay parsed between files.
 RESOLVER = ProjectResolver()
-#: Route tables of the project, per root, built on the first file with endpoints.
-_INDEXES: dict[str, ProjectIndex] = {}
+#: What the project's other files say, per configuration (root and options), built lazily.
+_INDEXES: dict[Config, ProjectIndex] = {}
 
 
-def project_index(root: str) -> ProjectIndex:
-    if root not in _INDEXES:
-        _INDEXES[root] = ProjectIndex(root)
-    return _INDEXES[root]
+def project_index(config: Config) -> ProjectIndex:
+    if config not in _INDEXES:
+        _INDEXES[config] = ProjectIndex(config.project_root, config)
+    return _INDEXES[config]
 
 
 @dataclass
@@ -57,7 +57,7 @@ class FileResult:
 
 def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -> FileResult:
     result = FileResult()
-    index = project_index(config.project_root)
+    index = project_index(config)
     if not may_contain_endpoints(lines) and not index.registers(filename):
         return result
     try:

@@ -343,3 +343,25 @@ def source_text(node: ast.AST) -> str:
         return ast.unparse(node)
     except (ValueError, TypeError, AttributeError, RecursionError):
         return ""
+
+
+def drf_exception_handler_exceptions(source: SourceFile) -> set[str]:
+    """DRF's ``REST_FRAMEWORK = {"EXCEPTION_HANDLER": "app.errors.handler"}``: the exceptions
+    the named handler tests with ``isinstance`` when it answers 404/410/204."""
+    from .project_index import parse_symbol_home
+
+    names: set[str] = set()
+    for value in source.assignments.get("REST_FRAMEWORK", ()):
+        for key, item in zip(getattr(value, "keys", ()), getattr(value, "values", ())):
+            if not (isinstance(key, ast.Constant) and key.value == "EXCEPTION_HANDLER"):
+                continue
+            if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
+                continue
+            home, name = parse_symbol_home(source.filename, item.value)
+            handler = home.functions.get(name) if home else None
+            if handler is None or not answers_not_found(handler):
+                continue
+            for node in ast.walk(handler):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance" and node.args:
+                    names.update(exception_names(node.args[-1]))
+    return names

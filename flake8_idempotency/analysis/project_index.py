@@ -9,9 +9,10 @@ collects, and gathers:
 - routes: registrations (Django URLconfs with ``include()``, DRF routers, an app
   factory's ``add_url_rule``, Starlette ``routes=[...]``, Tornado tables, OpenAPI
   specs for Connexion), filed under the handler's home file;
-- project-wide facts for the rules (``FACT_COLLECTORS``): e.g. the exceptions an
-  app-level handler answers with 404 (IDM003), each from the same per-file
-  function the rule applies to the linted file.
+- project-wide facts for the rules (each rule's ``facts(config)``): e.g. the
+  exceptions an app-level handler answers with 404 (IDM003) or the idempotency
+  middleware an app registers (IDM002), each from the same per-file function the
+  rule applies to the linted file.
 
 Every worker builds the same index from the same files, so ``-j1`` and ``-j2`` agree.
 """
@@ -25,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ..knowledge.frameworks import HTTP_VERBS
-from .project import find_module_file
+from .project import find_module_file, module_name_for
 from .source import SourceFile, call_argument, literal_string, package_and_name
 
 
@@ -39,48 +40,12 @@ class FactCollector:
     collect: object  # Callable[[SourceFile], Iterable[str]]
 
 
-#: Exceptions an app-level handler answers with 404/410/204 (IDM003).
-NOT_FOUND_FACT = "not_found_exceptions"
-#: The same, from DRF's EXCEPTION_HANDLER setting: it only covers DRF views.
-DRF_NOT_FOUND_FACT = "drf_not_found_exceptions"
+def fact_collectors(config) -> tuple[FactCollector, ...]:
+    """What the rules want to know about the whole project (each rule's ``facts(config)``)."""
+    from ..rules import RULES
 
+    return tuple(collector for rule in RULES for collector in getattr(rule, "facts", lambda _config: ())(config))
 
-def _exception_handlers(source: SourceFile) -> frozenset[str]:
-    from .guards import exceptions_mapped_to_not_found
-
-    return exceptions_mapped_to_not_found(source)
-
-
-def _drf_exception_handler(source: SourceFile) -> set[str]:
-    """DRF's ``REST_FRAMEWORK = {"EXCEPTION_HANDLER": "app.errors.handler"}``: the exceptions
-    the named handler tests with ``isinstance`` when it answers 404/410/204."""
-    from .guards import answers_not_found, exception_names
-
-    names: set[str] = set()
-    for value in source.assignments.get("REST_FRAMEWORK", ()):
-        for key, item in zip(getattr(value, "keys", ()), getattr(value, "values", ())):
-            dotted = literal_string(item) if literal_string(key) == "EXCEPTION_HANDLER" else None
-            symbol = resolve_symbol(source.filename, dotted) if dotted else None
-            text = _read(symbol.filename) if symbol else None
-            home = _parse(symbol.filename, text) if text else None
-            handler = home.functions.get(symbol.name) if home else None
-            if handler is None or not answers_not_found(handler):
-                continue
-            for node in ast.walk(handler):
-                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance":
-                    names.update(exception_names(node.args[-1]) if node.args else ())
-    return names
-
-
-#: The facts rules read from the whole project; a rule adds its collector here.
-FACT_COLLECTORS: tuple[FactCollector, ...] = (
-    FactCollector(
-        NOT_FOUND_FACT,
-        re.compile(r"errorhandler|exception_handler|register_error_handler|exception_handlers"),
-        _exception_handlers,
-    ),
-    FactCollector(DRF_NOT_FOUND_FACT, re.compile(r"EXCEPTION_HANDLER"), _drf_exception_handler),
-)
 
 #: Directories never part of the project's own code.
 _SKIPPED_DIRECTORIES = frozenset(
@@ -135,6 +100,13 @@ def project_files(root: str, suffixes: tuple[str, ...] = (".py",)) -> Iterator[s
                 yield os.path.join(directory, name)
 
 
+def parse_symbol_home(from_file: str, dotted: str) -> tuple[SourceFile | None, str]:
+    """The parsed project module a dotted name lives in, and the name there."""
+    symbol = resolve_symbol(from_file, dotted)
+    text = _read(symbol.filename) if symbol else None
+    return (_parse(symbol.filename, text) if text else None), (symbol.name if symbol else "")
+
+
 def _read(path: str) -> str | None:
     try:
         if os.path.getsize(path) > MAX_FILE_BYTES:
@@ -154,10 +126,12 @@ def _parse(path: str, text: str) -> SourceFile | None:
 
 
 class ProjectIndex:
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, config=None) -> None:
         self.root = os.path.abspath(root)
+        self.collectors = fact_collectors(config) if config is not None else ()
         self._registrations: dict[str, list] | None = None
-        self._facts: dict[str, frozenset[str]] = {}
+        #: fact name -> (scope directory, values found in one file there)
+        self._facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
 
     def registrations_for(self, filename: str) -> list:
         """Registrations found in other files whose target lives in ``filename``."""
@@ -165,11 +139,22 @@ class ProjectIndex:
             self._build()
         return self._registrations.get(os.path.abspath(filename), [])
 
-    def fact(self, name: str) -> frozenset[str]:
-        """The union of a ``FACT_COLLECTORS`` entry over every project file."""
+    def fact(self, name: str, for_file: str) -> frozenset[str]:
+        """A rule's project fact, united over the files whose app covers ``for_file``.
+
+        A fact found in a file counts for the files under the directory that holds
+        its top-level package (``config/settings.py`` covers ``orders/views.py``
+        beside ``config/``), so one app's handlers never silence another app of
+        the same repository.
+        """
         if self._registrations is None:
             self._build()
-        return self._facts.get(name, frozenset())
+        target = os.path.abspath(for_file)
+        found: set[str] = set()
+        for scope, values in self._facts.get(name, ()):
+            if target.startswith(scope + os.sep):
+                found |= values
+        return frozenset(found)
 
     def registers(self, filename: str) -> bool:
         """Does another file route requests into ``filename`` (OpenAPI specs, route tables)?"""
@@ -180,17 +165,19 @@ class ProjectIndex:
         from ..discovery.context import DiscoveryContext
 
         found: dict[str, list] = {}
-        facts: dict[str, set[str]] = {collector.name: set() for collector in FACT_COLLECTORS}
+        facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
         urlconfs: dict[str, SourceFile] = {}
         for path in project_files(self.root):
             text = _read(path)
-            wanted = [collector for collector in FACT_COLLECTORS if text and collector.text.search(text)]
+            wanted = [collector for collector in self.collectors if text and collector.text.search(text)]
             registers = bool(text and _REGISTRATION_TEXT.search(text))
             source = _parse(path, text) if (wanted or registers) else None
             if source is None:
                 continue
             for collector in wanted:
-                facts[collector.name].update(collector.collect(source))
+                values = frozenset(collector.collect(source))
+                if values:
+                    facts.setdefault(collector.name, []).append((module_name_for(path)[1], values))
             if not registers:
                 continue
             if "urlpatterns" in source.assignments:
@@ -207,7 +194,7 @@ class ProjectIndex:
             for symbol, registration in connexion_operations(spec):
                 found.setdefault(symbol.filename, []).append(registration)
         self._registrations = found
-        self._facts = {name: frozenset(values) for name, values in facts.items()}
+        self._facts = facts
 
     @staticmethod
     def _file(found: dict[str, list], path: str, registration) -> None:

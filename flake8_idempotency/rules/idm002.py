@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..analysis.handler_body import BodyNode, walk_handler
+from ..analysis.project_index import FactCollector
 from ..analysis.source import FunctionNode, SourceFile, attribute_chain, literal_string
 from ..config import Config
 from ..discovery.model import Endpoint
@@ -819,6 +820,33 @@ def _checks_existence(test: ast.expr) -> bool:
 # -- the rule ---------------------------------------------------------------------
 
 
+#: App-level guards registered anywhere in the project (middleware in settings.py, an
+#: app factory adding an idempotency middleware, a Flask extension in extensions.py).
+GUARD_FACT = "idempotency_guards"
+_GUARD_TEXT = re.compile(
+    "|".join(
+        sorted(
+            {*guards.ADD_MIDDLEWARE_METHODS, *guards.MIDDLEWARE_WRAPPERS, *guards.MIDDLEWARE_KEYWORDS}
+            | {*guards.APP_WRAPPER_ATTRIBUTES, *guards.REQUEST_HOOKS, *guards.DJANGO_MIDDLEWARE_SETTINGS}
+            | {"dempoten"}
+        )
+    )
+)
+
+
+def facts(config: Config) -> tuple[FactCollector, ...]:
+    vocab = vocabulary(config)
+
+    def guard_names(source: SourceFile) -> set[str]:
+        return {guard.name for guard in app_guards(source, vocab, config.call_depth)}
+
+    return (FactCollector(GUARD_FACT, _GUARD_TEXT, guard_names),)
+
+
+def _guarded_elsewhere(endpoint: Endpoint, context: RuleContext) -> bool:
+    return bool(context.index and context.index.fact(GUARD_FACT, endpoint.filename))
+
+
 def _assess(endpoint: Endpoint, context: RuleContext) -> tuple:
     """The handler's body, scope, critical reason and provider calls, walked once per handler."""
     state = file_state(context)
@@ -839,7 +867,9 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
     nodes, scope, reason, provider_calls = _assess(endpoint, context)
     if reason is None:
         return
-    if state.app_guards or _decorated_guard(endpoint, nodes, state) or _deduplicates(nodes, state):
+    if state.app_guards or _guarded_elsewhere(endpoint, context):
+        return
+    if _decorated_guard(endpoint, nodes, state) or _deduplicates(nodes, state):
         return
     if provider_calls and all(_passes_key(at.node, known, at, nodes, scope, state) for at, known in provider_calls):
         return

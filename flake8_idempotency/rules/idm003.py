@@ -23,7 +23,7 @@ from ..analysis.source import FunctionNode, attribute_chain, literal_string
 from ..discovery.model import Endpoint
 from ..knowledge import lookups as known
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES
-from ..analysis.project_index import DRF_NOT_FOUND_FACT, NOT_FOUND_FACT
+from ..analysis.project_index import FactCollector
 from .base import Finding, RuleContext
 
 CODE = "IDM003"
@@ -73,6 +73,23 @@ class _Tracked:
 
     lookup: known.NoneLookup
     noun: str
+
+
+#: Exceptions an app-level handler answers with 404/410/204, anywhere in the project;
+#: and the same from DRF's EXCEPTION_HANDLER setting, which only covers DRF views.
+NOT_FOUND_FACT = "not_found_exceptions"
+DRF_NOT_FOUND_FACT = "drf_not_found_exceptions"
+
+
+def facts(config) -> tuple[FactCollector, ...]:
+    return (
+        FactCollector(
+            NOT_FOUND_FACT,
+            re.compile(r"errorhandler|exception_handler|register_error_handler|exception_handlers"),
+            guards.exceptions_mapped_to_not_found,
+        ),
+        FactCollector(DRF_NOT_FOUND_FACT, re.compile(r"EXCEPTION_HANDLER"), guards.drf_exception_handler_exceptions),
+    )
 
 
 def applies(endpoint: Endpoint, context: RuleContext) -> bool:
@@ -136,9 +153,10 @@ class _DeleteHandler:
         anywhere in the project (computed on first need)."""
         if self._mapped is None:
             index = self.context.index
-            elsewhere = index.fact(NOT_FOUND_FACT) if index else frozenset()
+            here = self.endpoint.filename
+            elsewhere = index.fact(NOT_FOUND_FACT, here) if index else frozenset()
             if index and self.endpoint.framework == "drf":
-                elsewhere |= index.fact(DRF_NOT_FOUND_FACT)
+                elsewhere |= index.fact(DRF_NOT_FOUND_FACT, here)
             self._mapped = guards.exceptions_mapped_to_not_found(self.source) | elsewhere
         return self._mapped
 

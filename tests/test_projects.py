@@ -1,0 +1,88 @@
+"""Multi-file projects: findings that need other files, and the project summary.
+
+Each project under ``fixtures/projects`` marks its expected findings with
+``# error: IDMnnn`` like the rule fixtures; flake8 runs from the project's
+directory, as in CI, with one and two jobs. The summary of each project is
+compared with a reviewed golden JSON file beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, cli, flake8
+from test_rules import expected_findings
+
+PROJECTS = FIXTURES / "projects"
+NAMES = ["django_project", "fastapi_project", "flask_project", "get_only_project"]
+
+
+def _expected(project: Path) -> set[tuple[str, int, str]]:
+    return {
+        (path.relative_to(project).as_posix(), line, code)
+        for path in sorted(project.rglob("*.py"))
+        for line, code in expected_findings(path)
+    }
+
+
+def _reported(output: str) -> set[tuple[str, int, str]]:
+    found = set()
+    for line in output.splitlines():
+        location, _, message = line.partition(": ")
+        path, row, _column = location.rsplit(":", 2)
+        found.add((path.removeprefix("./"), int(row), message.split()[0]))
+    return found
+
+
+@pytest.mark.parametrize("jobs", ["-j1", "-j2"])
+@pytest.mark.parametrize("name", NAMES)
+def test_findings_across_files(name, jobs):
+    project = PROJECTS / name
+    result = flake8("--isolated", "--select=IDM", jobs, ".", cwd=project)
+    assert result.stderr == ""
+    assert _reported(result.stdout) == _expected(project)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_summary_matches_the_reviewed_json(name):
+    project = PROJECTS / name
+    result = cli("summary", "--format", "json", cwd=project)
+    data = json.loads(result.stdout)
+    data["tool"]["version"] = "*"
+    golden = json.loads((PROJECTS / f"{name}.summary.json").read_text(encoding="utf-8"))
+    assert data == golden
+    assert result.returncode == (1 if data["verdict"] == "fail" else 0)
+
+
+def test_get_only_project_is_not_applicable():
+    result = cli("summary", cwd=PROJECTS / "get_only_project")
+    assert result.returncode == 0
+    assert "verdict: n/a" in result.stdout
+
+
+def test_middleware_in_another_file_protects_every_router():
+    data = json.loads(cli("summary", "--format", "json", cwd=PROJECTS / "fastapi_project").stdout)
+    assert data["checks"]["critical_post"] == {"total": 1, "protected": 1}
+
+
+def test_summary_of_single_files_says_it_is_partial():
+    project = PROJECTS / "flask_project"
+    result = cli("summary", "--format", "json", "shop/blueprints/payments.py", cwd=project)
+    data = json.loads(result.stdout)
+    assert data["scope"] == {"files": 1, "partial": True}
+    assert [endpoint["path"] for endpoint in data["endpoints"]] == ["/payments"]
+
+
+def test_flake8_idm_summary_format_keeps_flake8_exit_code():
+    project = PROJECTS / "fastapi_project"
+    result = flake8("--isolated", "--select=IDM", "--format=idm-summary", ".", cwd=project)
+    assert result.returncode == 1  # one IDM003 finding, as with the default format
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("./shop/routers/orders.py:10:5: IDM003 ")
+    assert "verdict: fail" in lines
+    clean = flake8("--isolated", "--select=IDM", "--format=idm-summary", ".", cwd=PROJECTS / "get_only_project")
+    assert clean.returncode == 0
+    assert "verdict: n/a" in clean.stdout.splitlines()
