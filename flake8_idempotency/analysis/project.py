@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .source import SourceFile
+from .source import SourceFile, parse_text, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from astroid import nodes
@@ -97,37 +97,47 @@ def find_module_file(from_file: str, dotted: str) -> str | None:
     return None
 
 
-class ProjectResolver:
-    """Looks names up in the project's other modules, with a bounded cache."""
+class _FileCache:
+    """What was built from a file, rebuilt when the file changes (editors edit files
+    while the process lives on); the least recently used entries go first."""
 
-    def __init__(self) -> None:
-        self._modules: OrderedDict[str, tuple[float, int, nodes.Module | None]] = OrderedDict()
-        self._sources: OrderedDict[str, tuple[float, int, SourceFile | None]] = OrderedDict()
-        self.builds = 0
+    def __init__(self, build) -> None:
+        self._build = build
+        self._entries: OrderedDict[str, tuple[float, int, object]] = OrderedDict()
 
-    def _module(self, path: str) -> nodes.Module | None:
+    def get(self, path: str):
         try:
             stat = os.stat(path)
         except OSError:
             return None
-        cached = self._modules.get(path)
+        cached = self._entries.get(path)
         if cached and cached[0] == stat.st_mtime and cached[1] == stat.st_size:
-            self._modules.move_to_end(path)
+            self._entries.move_to_end(path)
             return cached[2]
-        module = self._build(path)
-        self._modules[path] = (stat.st_mtime, stat.st_size, module)
-        if len(self._modules) > MODULE_CACHE_SIZE:
-            self._modules.popitem(last=False)
-        return module
+        built = self._build(path)
+        self._entries[path] = (stat.st_mtime, stat.st_size, built)
+        if len(self._entries) > MODULE_CACHE_SIZE:
+            self._entries.popitem(last=False)
+        return built
+
+
+class ProjectResolver:
+    """Looks names up in the project's other modules, with bounded caches."""
+
+    def __init__(self) -> None:
+        self._module = _FileCache(self._build).get
+        self.source_file = _FileCache(_parse_source).get
+        self.builds = 0
 
     def _build(self, path: str) -> nodes.Module | None:
         import astroid
         from astroid.builder import AstroidBuilder
 
         modname, _ = module_name_for(path)
+        data = read_text(path)
+        if data is None:
+            return None
         try:
-            with open(path, "rb") as handle:
-                data = handle.read().decode("utf-8", errors="replace")
             builder = AstroidBuilder(astroid.MANAGER, apply_transforms=False)
             module = builder.string_build(data, modname=modname, path=path)
         except Exception:  # any file the project holds may be broken
@@ -156,27 +166,6 @@ class ProjectResolver:
                 continue
             return replace(found, path=path, name=name)
         return None
-
-    def source_file(self, path: str) -> SourceFile | None:
-        """Another project module as the same ``ast`` facts the linted file has."""
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        cached = self._sources.get(path)
-        if cached and cached[0] == stat.st_mtime and cached[1] == stat.st_size:
-            self._sources.move_to_end(path)
-            return cached[2]
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read().decode("utf-8", errors="replace")
-            source = SourceFile.from_tree(ast.parse(text, filename=path), path, text.splitlines(keepends=True))
-        except (SyntaxError, ValueError, RecursionError):
-            source = None
-        self._sources[path] = (stat.st_mtime, stat.st_size, source)
-        if len(self._sources) > MODULE_CACHE_SIZE:
-            self._sources.popitem(last=False)
-        return source
 
     def function(self, from_file: str, dotted: str) -> tuple[SourceFile, ast.FunctionDef | ast.AsyncFunctionDef] | None:
         """The project function ``dotted`` names, with its module (re-exports followed)."""
@@ -225,6 +214,11 @@ class ProjectResolver:
                 if callee:
                     return Definition("call", (callee,), keywords)
         return Definition("other", ())
+
+
+def _parse_source(path: str) -> SourceFile | None:
+    """Another project module as the same ``ast`` facts the linted file has."""
+    return parse_text(path, read_text(path))
 
 
 def _dotted(module: nodes.Module, node: nodes.NodeNG) -> str | None:

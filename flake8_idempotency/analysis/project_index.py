@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from ..knowledge.frameworks import HTTP_VERBS
 from .project import find_module_file, module_name_for
-from .source import SourceFile, call_argument, literal_string, package_and_name
+from .source import MAX_FILE_BYTES, SourceFile, call_argument, literal_string, package_and_name, parse_text, read_text
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,6 @@ _REGISTRATION_TEXT = re.compile(
     r"urlpatterns|\.register\(|add_url_rule|add_api_route|add_routes|add_route|add_resource|add_view"
     r"|\bRoute\(|Application\(|add_handlers|web\.view\("
 )
-#: Files larger than this are not read for registrations (generated code, data).
-MAX_FILE_BYTES = 2_000_000
 #: Include chains deeper than this are cut (and cycles with them).
 MAX_INCLUDE_DEPTH = 8
 
@@ -103,26 +101,9 @@ def project_files(root: str, suffixes: tuple[str, ...] = (".py",)) -> Iterator[s
 def parse_symbol_home(from_file: str, dotted: str) -> tuple[SourceFile | None, str]:
     """The parsed project module a dotted name lives in, and the name there."""
     symbol = resolve_symbol(from_file, dotted)
-    text = _read(symbol.filename) if symbol else None
-    return (_parse(symbol.filename, text) if text else None), (symbol.name if symbol else "")
-
-
-def _read(path: str) -> str | None:
-    try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            return None
-        with open(path, "rb") as handle:
-            return handle.read().decode("utf-8", errors="replace")
-    except OSError:
-        return None
-
-
-def _parse(path: str, text: str) -> SourceFile | None:
-    try:
-        tree = ast.parse(text, filename=path)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-    return SourceFile.from_tree(tree, path, text.splitlines(keepends=True))
+    if symbol is None:
+        return None, ""
+    return parse_text(symbol.filename, read_text(symbol.filename)), symbol.name
 
 
 class ProjectIndex:
@@ -168,10 +149,10 @@ class ProjectIndex:
         facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
         urlconfs: dict[str, SourceFile] = {}
         for path in project_files(self.root):
-            text = _read(path)
+            text = read_text(path)
             wanted = [collector for collector in self.collectors if text and collector.text.search(text)]
             registers = bool(text and _REGISTRATION_TEXT.search(text))
-            source = _parse(path, text) if (wanted or registers) else None
+            source = parse_text(path, text) if (wanted or registers) else None
             if source is None:
                 continue
             for collector in wanted:

@@ -7,6 +7,7 @@ its nodes; parents and scopes are kept in side tables.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -130,6 +131,32 @@ class SourceFile:
         if isinstance(root, ast.Name) and root.id in self.imports:
             return self.dotted_name(node)
         return None
+
+
+#: Other project files larger than this are not read (generated code, data dumps).
+MAX_FILE_BYTES = 2_000_000
+
+
+def read_text(path: str) -> str | None:
+    """Another project file's text (never the linted one: that comes from flake8)."""
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            return None
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def parse_text(path: str, text: str | None) -> SourceFile | None:
+    """A project file's facts; None when it does not parse."""
+    if text is None:
+        return None
+    try:
+        tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    return SourceFile.from_tree(tree, path, text.splitlines(keepends=True))
 
 
 def attribute_chain(node: ast.expr) -> list[str]:
