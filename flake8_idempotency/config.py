@@ -45,6 +45,16 @@ _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
 _HEADER = r"[A-Za-z0-9_-]+"
 
 
+def _seconds(value: Any) -> float:
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        raise ConfigError("a number of seconds > 0") from None
+    if not seconds > 0:
+        raise ConfigError("a number of seconds > 0")
+    return seconds
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -82,6 +92,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
         parse=_whole_number,
         accepts="a whole number >= 0",
         help="How many calls deep into the project's own functions a handler body is followed (default: %(default)s).",
+    ),
+    OptionSpec(
+        name="file-budget",
+        default="5",
+        parse=_seconds,
+        accepts="a number of seconds > 0",
+        help="Time one file's analysis may take; past it the file gets no IDM findings and one warning "
+        "line on stderr (default: %(default)s).",
     ),
     OptionSpec(
         name="project-root",
@@ -148,6 +166,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
 @dataclass(frozen=True)
 class Config:
     call_depth: int = 2
+    file_budget: float = 5.0
     project_root: str = "."
     show_endpoints: bool = False
     #: IDM003: the project's own 404 helpers.

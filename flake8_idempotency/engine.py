@@ -11,6 +11,7 @@ import ast
 import sys
 from dataclasses import dataclass, field
 
+from .analysis.budget import Budget, BudgetExceeded
 from .analysis.project import ProjectResolver
 from .analysis.project_index import ProjectIndex
 from .analysis.source import SourceFile, may_contain_endpoints
@@ -60,13 +61,18 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
     index = project_index(config)
     if not may_contain_endpoints(lines) and not index.registers(filename):
         return result
+    budget = Budget(config.file_budget)
     try:
         source = SourceFile.from_tree(tree, filename, lines)
         endpoints = discover_endpoints(source, RESOLVER, index)
-        context = RuleContext(source, config, endpoints, RESOLVER, index)
-        result.reports = [_report(endpoint, context) for endpoint in endpoints]
+        context = RuleContext(source, config, endpoints, RESOLVER, index, budget)
+        failed: set[str] = set()
+        result.reports = [_report(endpoint, context, failed) for endpoint in endpoints]
+    except BudgetExceeded as error:
+        _warn(f"{filename}: skipped, {error} (--idm-file-budget)")
+        return FileResult()
     except (Exception, RecursionError) as error:  # never crash flake8
-        print(f"flake8-idempotency: {filename}: skipped, internal error: {error!r}", file=sys.stderr)
+        _warn(f"{filename}: skipped, internal error in discovery: {error!r}")
         return FileResult()
     unique: dict[tuple[int, int, str], Finding] = {}
     for report in result.reports:
@@ -80,15 +86,30 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
     return result
 
 
-def _report(endpoint: Endpoint, context: RuleContext) -> EndpointReport:
+def _report(endpoint: Endpoint, context: RuleContext, failed: set[str]) -> EndpointReport:
+    """What every rule says of one endpoint; a rule that breaks on this file is dropped
+    for the rest of it (named once on stderr) while the other rules go on."""
     report = EndpointReport(endpoint)
     for rule in RULES:
-        if not rule.applies(endpoint, context):
+        if rule.CODE in failed:
             continue
-        found = list(rule.check(endpoint, context))
+        try:
+            if not rule.applies(endpoint, context):
+                continue
+            found = list(rule.check(endpoint, context))
+        except BudgetExceeded:
+            raise
+        except (Exception, RecursionError) as error:
+            failed.add(rule.CODE)
+            _warn(f"{endpoint.filename}: {rule.CODE} skipped, internal error: {error!r}")
+            continue
         report.findings.extend(found)
         report.checks[rule.CHECK] = report.checks.get(rule.CHECK, True) and not found
     return report
+
+
+def _warn(message: str) -> None:
+    print(f"flake8-idempotency: {message}", file=sys.stderr)
 
 
 def _endpoint_finding(endpoint: Endpoint) -> Finding:

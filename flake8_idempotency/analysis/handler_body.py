@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import os
 
 from ..discovery.model import Endpoint
+from .budget import UNLIMITED, Budget
 from .project import ProjectResolver
 from .source import FunctionNode, SourceFile
 
@@ -137,25 +138,31 @@ def _project_only(found):
 
 
 def walk_handler(
-    endpoint: Endpoint, source: SourceFile, depth: int, resolver: ProjectResolver | None = None
+    endpoint: Endpoint,
+    source: SourceFile,
+    depth: int,
+    resolver: ProjectResolver | None = None,
+    budget: Budget = UNLIMITED,
 ) -> Iterator[BodyNode]:
     """Every node that runs for this endpoint, depth-first, in source order."""
-    walk = _Walk(endpoint, depth, resolver, {id(endpoint.handler)})
+    walk = _Walk(endpoint, depth, resolver, {id(endpoint.handler)}, budget)
     for statement in endpoint.body:
         yield from walk.nodes(statement, (), (), source, endpoint.class_name)
 
 
 class _Walk:
-    def __init__(self, endpoint: Endpoint, depth: int, resolver: ProjectResolver | None, visited: set[int]):
+    def __init__(self, endpoint, depth: int, resolver: ProjectResolver | None, visited: set[int], budget: Budget):
         self.endpoint = endpoint
         self.depth = depth
         self.resolver = resolver
         self.visited = visited
+        self.budget = budget
 
     def nodes(self, node, ancestors, via, source: SourceFile, cls_name: str | None) -> Iterator[BodyNode]:
         stack = [(node, ancestors)]
         while stack:
             current, parents = stack.pop()
+            self.budget.check()
             yield BodyNode(current, parents, via, source)
             if isinstance(current, ast.Call) and len(via) < self.depth:
                 yield from self._follow(current, parents, via, source, cls_name)

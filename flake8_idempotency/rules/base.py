@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..analysis.budget import UNLIMITED, Budget
 from ..analysis.handler_body import BodyNode, walk_handler
 from ..analysis.project import ProjectResolver
 from ..analysis.project_index import ProjectIndex
@@ -34,10 +35,11 @@ class RuleContext:
     resolver: ProjectResolver | None = None
     #: What the project's other files say (routes, app-level handlers and guards).
     index: ProjectIndex | None = None
+    budget: Budget = UNLIMITED
 
     def body(self, endpoint: Endpoint) -> Iterator[BodyNode]:
         """The handler body, helpers included (this file and the project's other modules)."""
-        return walk_handler(endpoint, self.source, self.config.call_depth, self.resolver)
+        return walk_handler(endpoint, self.source, self.config.call_depth, self.resolver, self.budget)
 
     def finding(self, code: str, at: BodyNode | ast.AST, message: str) -> Finding:
         line = at.line if isinstance(at, BodyNode) else getattr(at, "lineno", 1)
