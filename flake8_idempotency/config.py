@@ -7,9 +7,12 @@ A bad value stops the run with one line naming the option and what it accepts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
+
+from .knowledge.writes import VERSION_FIELDS
 
 
 class ConfigError(ValueError):
@@ -32,6 +35,19 @@ def _flag(value: Any) -> bool:
     if text in ("0", "false", "no", "off", ""):
         return False
     raise ConfigError("true or false")
+
+
+def _names(value: Any) -> frozenset[str]:
+    """Comma- or whitespace-separated Python names, as given."""
+    names = frozenset(part for part in re.split(r"[\s,]+", str(value).strip()) if part)
+    if not all(name.isidentifier() for name in names):
+        raise ConfigError("comma-separated names")
+    return names
+
+
+def _lower_names(value: Any) -> frozenset[str]:
+    """Like ``_names``, for names compared case-insensitively."""
+    return frozenset(name.lower() for name in _names(value))
 
 
 @dataclass(frozen=True)
@@ -69,6 +85,20 @@ OPTIONS: tuple[OptionSpec, ...] = (
         help="Also report every endpoint found as IDM000 (what the plugin sees; off by default).",
         is_flag=True,
     ),
+    OptionSpec(
+        name="put-allowed-fields",
+        default=",".join(VERSION_FIELDS),
+        parse=_lower_names,
+        accepts="comma-separated names",
+        help="Fields a PUT may bump without IDM001: version and timestamp fields (default: %(default)s).",
+    ),
+    OptionSpec(
+        name="relative-write-calls",
+        default="",
+        parse=_names,
+        accepts="comma-separated names",
+        help="Extra function or method names that IDM001 counts as relative writes (default: none).",
+    ),
 )
 
 
@@ -76,6 +106,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
 class Config:
     call_depth: int = 2
     show_endpoints: bool = False
+    put_allowed_fields: frozenset[str] = frozenset(VERSION_FIELDS)
+    relative_write_calls: frozenset[str] = frozenset()
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> Config:

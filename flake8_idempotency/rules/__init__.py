@@ -7,8 +7,9 @@ its module to ``RULES``.
 
 from __future__ import annotations
 
+from . import idm001, idm004
 from .base import Finding, RuleContext
 
-RULES: tuple = ()
+RULES: tuple = (idm001, idm004)
 
 __all__ = ["RULES", "Finding", "RuleContext"]
