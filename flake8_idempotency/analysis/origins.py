@@ -49,9 +49,10 @@ _FRESH_LITERALS = (
 class Origin(enum.IntEnum):
     """Ordered by how much a write to it matters: the worst part of a value wins."""
 
-    FRESH = 0  # built in this request: literals, new instances, copies
-    REQUEST = 1  # the request's own input: body, query, headers
-    STATE = 2  # anything that outlives the request, or not understood
+    FRESH = 0  # built in this request: literals, containers, copies
+    NEW_OBJECT = 1  # an instance made here (``Order(...)``, ``Session(engine)``)
+    REQUEST = 2  # the request's own input: body, query, headers
+    STATE = 3  # anything that outlives the request, or not understood
 
 
 @dataclass
@@ -223,7 +224,7 @@ class Origins:
                 return Origin.FRESH
             if func.id in PASS_THROUGH_CALLS:
                 return max((self.of(argument, via, seen) for argument in node.args), default=Origin.FRESH)
-            return Origin.FRESH if self.is_fresh_instance(node) else Origin.STATE
+            return Origin.NEW_OBJECT if self.is_fresh_instance(node) else Origin.STATE
         if not isinstance(func, ast.Attribute):
             return Origin.STATE
         if self.source.dotted_name(func) in PARSE_CALLS:
@@ -236,6 +237,8 @@ class Origins:
         if self.reads_request_input(receiver):
             return Origin.REQUEST
         if self.is_fresh_instance(node) and self.source.imported_name(func) is not None:
-            return Origin.FRESH  # models.Order(...)
-        # A method of a local value gives a local value; of anything else, a load.
-        return self.of(receiver, via, seen)
+            return Origin.NEW_OBJECT  # models.Order(...)
+        # A method of a local value gives a local value; a method of an object made
+        # here may be a query (``Session(engine).get(...)``), so it is a load.
+        receiver_origin = self.of(receiver, via, seen)
+        return Origin.STATE if receiver_origin is Origin.NEW_OBJECT else receiver_origin

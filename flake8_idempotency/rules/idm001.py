@@ -74,7 +74,7 @@ AGAIN = {
 }
 FIX = "Set the value from the request instead."
 FIXES = {
-    APPEND: "Replace the whole collection with the request's instead.",
+    APPEND: "Replace the whole value with the request's instead.",
     TOGGLE: "Set the flag from the request instead.",
 }
 #: Field names and how-texts are cut to this length to keep messages on one short line.
