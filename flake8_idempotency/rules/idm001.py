@@ -75,7 +75,7 @@ AGAIN = {
 FIX = "Set the value from the request instead."
 FIXES = {
     APPEND: "Replace the whole value with the request's instead.",
-    TOGGLE: "Set the flag from the request instead.",
+    TOGGLE: "Set the state from the request instead.",
 }
 #: Field names and how-texts are cut to this length to keep messages on one short line.
 _MAX_NAME = 32
@@ -183,13 +183,12 @@ class _Rule:
             yield from self._reassigned(node, node.targets[0], via)
         elif isinstance(node, ast.Dict):
             yield from self._mongo_update(node)
-            yield from self._dynamodb_expression(node, _string_dict(node))
-            yield from self._dynamodb_attribute_updates(node)
+            yield from self._dynamodb_update(_string_dict(node))
         elif isinstance(node, ast.Call):
             yield from self._orm_update(node)
             yield from self._mongoengine_update(node)
             yield from self._redis_command(node)
-            yield from self._dynamodb_expression(node, {k.arg: k.value for k in node.keywords if k.arg})
+            yield from self._dynamodb_update({k.arg: k.value for k in node.keywords if k.arg})
             yield from self._raw_sql(node)
             yield from self._prisma_update(node, via)
             yield from self._collection_append(node, body_node)
@@ -346,25 +345,20 @@ class _Rule:
         key = literal_string(call.args[0]) if call.args else None
         yield RelativeWrite(call, kind, key or "a key", f"Redis {func.attr}")
 
-    def _dynamodb_expression(self, node: ast.AST, arguments: dict) -> Iterator[RelativeWrite]:
-        """``UpdateExpression="ADD #c :n"`` / ``"SET #c = #c + :n"`` / ``list_append``."""
+    def _dynamodb_update(self, arguments: dict[str, ast.expr]) -> Iterator[RelativeWrite]:
+        """``UpdateExpression="ADD #c :n"`` / ``"SET #c = #c + :n"`` / ``list_append``; legacy
+        ``AttributeUpdates={"c": {"Action": "ADD", ...}}``. Keywords of a call or keys of a dict."""
         expression = arguments.get(DYNAMODB_UPDATE_EXPRESSION)
-        if expression is None:
-            return
-        placeholders = _string_dict(arguments.get(DYNAMODB_ATTRIBUTE_NAMES))
-        names = {key: literal_string(value) or key for key, value in placeholders.items()}
-        for text in sql_texts(expression, self.source):
-            for path, kind, how in _dynamodb_relative_paths(text):
-                yield RelativeWrite(node, kind, names.get(path, path), how)
-                return
-
-    def _dynamodb_attribute_updates(self, node: ast.Dict) -> Iterator[RelativeWrite]:
-        """Legacy ``AttributeUpdates={"credits": {"Value": 5, "Action": "ADD"}}``."""
-        updates = _string_dict(node).get(DYNAMODB_ATTRIBUTE_UPDATES)
-        for field, update in _string_dict(updates).items():
+        if expression is not None:
+            placeholders = _string_dict(arguments.get(DYNAMODB_ATTRIBUTE_NAMES))
+            names = {key: literal_string(value) or key for key, value in placeholders.items()}
+            for text in sql_texts(expression, self.source):
+                for path, kind, how in _dynamodb_relative_paths(text):
+                    yield RelativeWrite(expression, kind, names.get(path, path), how)
+        for field, update in _string_dict(arguments.get(DYNAMODB_ATTRIBUTE_UPDATES)).items():
             action = literal_string(_string_dict(update).get("Action"))
             if action is not None and action.upper() == "ADD":
-                yield RelativeWrite(node, INCREMENT, field, "Action ADD")
+                yield RelativeWrite(update, INCREMENT, field, "Action ADD")
 
     def _prisma_update(self, call: ast.Call, via) -> Iterator[RelativeWrite]:
         """``await db.user.update(where=..., data={"credits": {"increment": 5}})``."""
@@ -380,7 +374,9 @@ class _Rule:
                 if len(operations) == 1:
                     operation = next(iter(operations))
                     if operation in PRISMA_RELATIVE_OPERATIONS:
-                        yield RelativeWrite(call, PRISMA_RELATIVE_OPERATIONS[operation], field, f'"{operation}"')
+                        at = value if candidate is data else call
+                        kind = PRISMA_RELATIVE_OPERATIONS[operation]
+                        yield RelativeWrite(at, kind, field, f'Prisma "{operation}"')
 
     # --- raw SQL -----------------------------------------------------------------
 
@@ -398,8 +394,10 @@ class _Rule:
             return
         if call.keywords or not self._is_stored_collection(func.value, body_node.via):
             return
-        kind = TOGGLE if self._toggles_membership(func.value, body_node) else APPEND
-        yield RelativeWrite(call, kind, _name_of(func.value), f".{func.attr}()")
+        if self._toggles_membership(func.value, body_node):
+            yield RelativeWrite(call, TOGGLE, _name_of(func.value), f"remove if present, else .{func.attr}()")
+        else:
+            yield RelativeWrite(call, APPEND, _name_of(func.value), f".{func.attr}()")
 
     def _is_stored_collection(self, receiver: ast.expr, via) -> bool:
         if isinstance(receiver, (ast.Attribute, ast.Subscript)):
