@@ -136,15 +136,14 @@ class _Rule:
     def __init__(self, endpoint: Endpoint, context: RuleContext) -> None:
         self.source = context.source
         self.origins = Origins(endpoint, context.source)
-        self._upserting: dict[int, bool] = {}
 
     def inserts(self, body_node: BodyNode) -> Iterator[Insert]:
         call, via = body_node.node, body_node.via
         yield from self._create(call, via)
         yield from self._session_add(call, via)
         yield from self._new_instance_save(call, via)
-        yield from self._document_insert(call, via)
-        yield from self._insert_builder(call, via)
+        yield from self._document_insert(call, body_node)
+        yield from self._insert_builder(call, body_node)
         for sql in executed_sql(call, self.source):
             table = plain_insert_table(sql)
             if table is not None:
@@ -229,18 +228,18 @@ class _Rule:
         if model is not None:
             yield Insert(call, model, f".{func.attr}() of a new instance")
 
-    def _document_insert(self, call: ast.Call, via) -> Iterator[Insert]:
+    def _document_insert(self, call: ast.Call, body_node: BodyNode) -> Iterator[Insert]:
         """``db.orders.insert_one(doc)`` (PyMongo, Motor), ``Order.insert_many(rows)`` (Peewee)."""
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in INSERT_METHODS and not self._upserts(via):
+        if isinstance(func, ast.Attribute) and func.attr in INSERT_METHODS and not self._upserts(body_node):
             yield Insert(call, _place_name(func.value), func.attr)
 
-    def _insert_builder(self, call: ast.Call, via) -> Iterator[Insert]:
-        """SQLAlchemy/SQLModel ``insert(Order)``, Peewee ``Order.insert(...)``; not when chained into an upsert."""
+    def _insert_builder(self, call: ast.Call, body_node: BodyNode) -> Iterator[Insert]:
+        """SQLAlchemy/SQLModel ``insert(Order)``, Peewee ``Order.insert(...)``; not when made an upsert."""
         func = call.func
-        if isinstance(func, ast.Name) and func.id == INSERT_BUILDER:
-            origin = self.source.imports.get(func.id, "")
-            if package_and_name(origin)[0] not in INSERT_BUILDER_PACKAGES or not call.args:
+        if isinstance(func, ast.Name) and func.id in self.source.imports:
+            package, name = package_and_name(self.source.imports[func.id])
+            if package not in INSERT_BUILDER_PACKAGES or name != INSERT_BUILDER or not call.args:
                 return
             model = _place_name(call.args[0])
         elif (
@@ -253,14 +252,33 @@ class _Rule:
             model = func.value.id
         else:
             return
-        if not self._upserts(via):
+        if not self._upserts(body_node):
             yield Insert(call, model, "insert()")
 
-    def _upserts(self, via) -> bool:
-        """The function builds an upsert somewhere (``stmt.on_conflict_do_update(...)``)."""
-        function = via[-1].callee if via else self.origins.endpoint.handler
-        if id(function) not in self._upserting:
-            self._upserting[id(function)] = any(
-                isinstance(node, ast.Call) and _called_name(node) in UPSERT_METHODS for node in ast.walk(function)
-            )
-        return self._upserting[id(function)]
+    def _upserts(self, body_node: BodyNode) -> bool:
+        """The insert is chained into an upsert, directly or through the name it is assigned to:
+        ``insert(T).on_conflict_do_update(...)``, ``stmt = insert(T)...; stmt.on_conflict_do_update(...)``."""
+        child: ast.AST = body_node.node
+        holder: ast.AST | None = None
+        for parent in reversed(body_node.ancestors):
+            holder = parent
+            if isinstance(parent, ast.Attribute) and parent.value is child:
+                if parent.attr in UPSERT_METHODS:
+                    return True
+            elif not (
+                (isinstance(parent, ast.Call) and parent.func is child)
+                or (isinstance(parent, ast.Await) and parent.value is child)
+            ):
+                break
+            child = parent
+        if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
+            return False
+        name = holder.targets[0].id
+        function = body_node.via[-1].callee if body_node.via else self.origins.endpoint.handler
+        return any(
+            isinstance(node, ast.Attribute)
+            and node.attr in UPSERT_METHODS
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+            for node in ast.walk(function)
+        )
