@@ -271,7 +271,9 @@ class _Rule:
             ):
                 break
             child = parent
-        if not (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
+        if not isinstance(holder, ast.Assign) or len(holder.targets) != 1:
+            return False
+        if not isinstance(holder.targets[0], ast.Name):
             return False
         name = holder.targets[0].id
         function = body_node.via[-1].callee if body_node.via else self.origins.endpoint.handler
