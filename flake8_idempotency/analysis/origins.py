@@ -24,6 +24,8 @@ from ..knowledge.writes import (
     REQUEST_INPUT_METHODS,
     REQUEST_NAMES,
     REQUEST_SCHEMA_BASES,
+    REQUEST_SCOPED_ATTRIBUTES,
+    REQUEST_SCOPED_IMPORTS,
 )
 from .handler_body import CallStep
 from .source import FunctionNode, SourceFile
@@ -155,7 +157,7 @@ class Origins:
         return Origin.STATE
 
     def reads_request_input(self, node: ast.expr) -> bool:
-        """``request.data[...]``, ``request.json``, ``self.request.GET``: the request's input."""
+        """``request.data[...]``, ``self.request.GET``, ``request.state.x``: the request's own data."""
         chain = []
         while isinstance(node, (ast.Attribute, ast.Subscript)):
             if isinstance(node, ast.Attribute):
@@ -166,7 +168,7 @@ class Origins:
             chain = chain[1:]
         elif not (isinstance(node, ast.Name) and node.id in REQUEST_NAMES):
             return False
-        return bool(chain) and chain[0] in REQUEST_INPUT_ATTRIBUTES
+        return bool(chain) and (chain[0] in REQUEST_INPUT_ATTRIBUTES or chain[0] in REQUEST_SCOPED_ATTRIBUTES)
 
     def is_fresh_instance(self, node: ast.expr) -> bool:
         """``Order(...)`` or ``models.Order(...)``: a new object of a class."""
@@ -185,6 +187,8 @@ class Origins:
             return max(self.of(value, via, seen | {name}) for value in names.values[name])
         if name in names.parameters:
             return self._parameter(name, names.parameters[name], via)
+        if self.source.imports.get(name) in REQUEST_SCOPED_IMPORTS:
+            return Origin.REQUEST
         return Origin.STATE  # a module global, a closure, an import
 
     def _parameter(self, name: str, argument: ast.arg, via: tuple[CallStep, ...]) -> Origin:

@@ -81,8 +81,15 @@ REQUEST_INPUT_ATTRIBUTES = frozenset(
 )
 #: Request methods that return the request's input (``request.get_json()``, ``await request.json()``).
 REQUEST_INPUT_METHODS = frozenset({"get_json", "json", "get_data", "post", "text", "read", "get_media", "body"})
-#: Handler parameters that carry the parsed request body (FastAPI, Litestar, Ninja).
-REQUEST_BODY_PARAMETERS = frozenset({"body", "payload", "data", "json_data", "form_data", "params", "query"})
+#: Request attributes that live only as long as the request (``request.state``, Falcon ``req.context``).
+REQUEST_SCOPED_ATTRIBUTES = frozenset({"state", "ctx", "context", "g", "scope"})
+#: Handler parameters that carry the parsed request body (FastAPI, Litestar, Ninja) or
+#: the response being built (Falcon ``resp``, Tornado/aiohttp ``response``).
+REQUEST_BODY_PARAMETERS = frozenset(
+    {"body", "payload", "data", "json_data", "form_data", "params", "query", "resp", "response", "res"}
+)
+#: Framework globals that hold one request's data: Flask/Quart ``g``, Bottle ``response``.
+REQUEST_SCOPED_IMPORTS = frozenset({"flask.g", "quart.g", "bottle.response", "bottle.local"})
 #: Base classes of request-body schemas declared in the same file.
 REQUEST_SCHEMA_BASES = frozenset({"BaseModel", "Schema", "ModelSchema", "Struct", "TypedDict"})
 #: Calls that parse request input into a fresh structure.
@@ -234,6 +241,9 @@ NON_MODEL_WORDS = frozenset(
 SDK_PACKAGES = frozenset(
     {"stripe", "braintree", "paypalrestsdk", "adyen", "razorpay", "mollie", "square", "boto3", "openai", "twilio"}
 )
+
+#: Calls that test whether the record exists: ``if not Order.objects.filter(pk=pk).exists():``.
+EXISTENCE_CHECKS = frozenset({"exists", "aexists", "count", "acount", "count_documents"})
 
 #: Side records named as logs are expected to grow on every call: ``AuditLog``,
 #: ``LogEntry``, ``OrderHistory``, ``PaymentEvent``, ``audit_trail``.

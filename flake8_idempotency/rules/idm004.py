@@ -26,6 +26,7 @@ from ..knowledge.writes import (
     BULK_CREATE_METHODS,
     CREATE_METHODS,
     DJANGO_MANAGER,
+    EXISTENCE_CHECKS,
     INSERT_BUILDER,
     INSERT_BUILDER_PACKAGES,
     INSERT_METHODS,
@@ -70,7 +71,7 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
             continue
         for insert in rule.inserts(body_node):
             at = dataclasses.replace(body_node, node=insert.node)
-            if at.line in reported or is_log_name(insert.model):
+            if at.line in reported or is_log_name(insert.model) or _creates_when_missing(body_node):
                 continue
             reported.add(at.line)
             yield context.finding(CODE, at, _message(endpoint, insert, at))
@@ -106,6 +107,34 @@ def is_log_name(name: str) -> bool:
         or parts[-1] in LOG_LAST_WORDS
         or any(part.startswith(LOG_ANY_WORD_PREFIX) for part in parts)
     )
+
+
+def _creates_when_missing(body_node: BodyNode) -> bool:
+    """PUT may create the resource it names when it is missing: an insert behind an
+    existence check (``if obj is None:``, ``if not qs.exists():``, ``else`` of ``if obj:``)
+    or in an ``except`` (``DoesNotExist``) is create-or-replace, not a duplicate."""
+    chain = (*body_node.ancestors, body_node.node)
+    for index, ancestor in enumerate(chain[:-1]):
+        if isinstance(ancestor, ast.ExceptHandler):
+            return True
+        if isinstance(ancestor, ast.If):
+            in_else = chain[index + 1] in ancestor.orelse
+            if _tests_existence(ancestor.test) or (in_else and isinstance(ancestor.test, (ast.Name, ast.Attribute))):
+                return True
+    return False
+
+
+def _tests_existence(test: ast.expr) -> bool:
+    for node in ast.walk(test):
+        if isinstance(node, ast.Compare) and any(
+            isinstance(side, ast.Constant) and side.value is None for side in node.comparators
+        ):
+            return True
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return True
+        if isinstance(node, ast.Call) and _called_name(node) in EXISTENCE_CHECKS:
+            return True
+    return False
 
 
 def _called_name(call: ast.Call) -> str | None:
