@@ -85,7 +85,7 @@ class FunctionNames:
                 names._bind(node.target, node.iter)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 names._bind(node.optional_vars, node.context_expr)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            elif isinstance(node, ast.Global):
                 names.declared_global.update(node.names)
         return names
 

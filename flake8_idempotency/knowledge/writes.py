@@ -67,6 +67,9 @@ FRESH_CALLS = frozenset(
     }
 )
 
+#: Conversions that keep a value what it is: ``x.n = int(x.n) + 1`` still builds on ``x.n``.
+VALUE_CONVERSIONS = frozenset({"int", "float", "str", "list", "tuple", "Decimal", "bool"})
+
 #: Builtins that iterate their arguments: the elements come from the arguments.
 PASS_THROUGH_CALLS = frozenset({"enumerate", "zip", "reversed", "iter", "filter", "map"})
 

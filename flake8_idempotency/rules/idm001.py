@@ -48,6 +48,7 @@ from ..knowledge.writes import (
     RELATIVE,
     SCALE,
     TOGGLE,
+    VALUE_CONVERSIONS,
 )
 from .base import Finding, RuleContext
 
@@ -241,7 +242,7 @@ class _Rule:
             return
         for binop in (n for n in ast.walk(value) if isinstance(n, ast.BinOp)):
             for own, other in ((binop.left, binop.right), (binop.right, binop.left)):
-                if any(_text(part) == text for part in ast.walk(own) if isinstance(part, type(target))):
+                if _is_own_value(own, text):
                     symbol = OPERATOR_SYMBOLS.get(type(binop.op).__name__, "?")
                     how = f"= {_name_of(target)} {symbol} ..."
                     yield RelativeWrite(node, _binop_kind(binop.op, other), _name_of(target), how)
@@ -394,10 +395,11 @@ class _Rule:
             return
         if call.keywords or not self._is_stored_collection(func.value, body_node.via):
             return
-        if self._toggles_membership(func.value, body_node):
-            yield RelativeWrite(call, TOGGLE, _name_of(func.value), f"remove if present, else .{func.attr}()")
-        else:
+        guard = _membership_guard(func.value, body_node)
+        if guard is None:
             yield RelativeWrite(call, APPEND, _name_of(func.value), f".{func.attr}()")
+        elif guard == TOGGLE:
+            yield RelativeWrite(call, TOGGLE, _name_of(func.value), f"remove if present, else .{func.attr}()")
 
     def _is_stored_collection(self, receiver: ast.expr, via) -> bool:
         if isinstance(receiver, (ast.Attribute, ast.Subscript)):
@@ -415,22 +417,41 @@ class _Rule:
             for value in names.values[receiver.id]
         )
 
-    @staticmethod
-    def _toggles_membership(receiver: ast.expr, body_node: BodyNode) -> bool:
-        """``if x in obj.tags: obj.tags.remove(x) else: obj.tags.append(x)``."""
-        text = _text(receiver)
-        for ancestor in body_node.ancestors:
-            if isinstance(ancestor, ast.If) and isinstance(ancestor.test, ast.Compare):
-                test = ancestor.test
-                if any(isinstance(op, (ast.In, ast.NotIn)) for op in test.ops):
-                    if any(_text(side) == text for side in test.comparators):
-                        return True
-        return False
-
     def _configured_call(self, call: ast.Call) -> Iterator[RelativeWrite]:
         name = _called_name(call)
         if name in self.extra_calls:
             yield RelativeWrite(call, RELATIVE, "state", f"{name}()")
+
+
+def _membership_guard(receiver: ast.expr, body_node: BodyNode) -> str | None:
+    """An append that runs only when the item is absent: ``if x not in obj.tags: obj.tags.append(x)``
+    adds once (``"absent"``, idempotent); with a removal in the other branch it is a ``TOGGLE``."""
+    text = _text(receiver)
+    chain = (*body_node.ancestors, body_node.node)
+    for index, ancestor in enumerate(chain[:-1]):
+        if not (isinstance(ancestor, ast.If) and isinstance(ancestor.test, ast.Compare)):
+            continue
+        test = ancestor.test
+        if len(test.ops) != 1 or _text(test.comparators[0]) != text:
+            continue
+        in_else = chain[index + 1] in ancestor.orelse
+        if isinstance(test.ops[0], ast.NotIn) != in_else:
+            other_branch = ancestor.body if in_else else ancestor.orelse
+            return TOGGLE if other_branch else "absent"
+    return None
+
+
+def _is_own_value(node: ast.expr, text: str) -> bool:
+    """``x.n`` itself, or lightly wrapped: ``(x.n or 0)``, ``int(x.n)``, ``x.n if x.n else 0``."""
+    if isinstance(node, (ast.Attribute, ast.Subscript, ast.Name)):
+        return _text(node) == text
+    if isinstance(node, ast.BoolOp):
+        return any(_is_own_value(part, text) for part in node.values)
+    if isinstance(node, ast.IfExp):
+        return _is_own_value(node.body, text) or _is_own_value(node.orelse, text)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in VALUE_CONVERSIONS:
+        return bool(node.args) and _is_own_value(node.args[0], text)
+    return False
 
 
 def _mentions(node: ast.expr, text: str) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from ..analysis.origins import Origin, Origins, root_name
 from ..analysis.source import attribute_chain, literal_string, package_and_name
 from ..analysis.sql import executed_sql, plain_insert_table
 from ..discovery.model import Endpoint
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES
 from ..knowledge.writes import (
     BULK_CREATE_CONFLICT_KEYWORDS,
     BULK_CREATE_METHODS,
@@ -193,19 +195,25 @@ class _Rule:
         receiver = func.value
         if len(chain) >= 3 and chain[-2] == DJANGO_MANAGER and _is_class_name(chain[-3]):
             yield Insert(call, chain[-3], ".".join(chain[-3:]))
-        elif isinstance(receiver, ast.Name) and _is_class_name(receiver.id) and not self._from_sdk(receiver):
+        elif isinstance(receiver, ast.Name) and _is_class_name(receiver.id) and not self._from_library(receiver):
             yield Insert(call, receiver.id, f"{receiver.id}.{func.attr}")
-        elif isinstance(receiver, ast.Attribute) and receiver.attr != DJANGO_MANAGER:
+        elif isinstance(receiver, ast.Attribute) and receiver.attr != DJANGO_MANAGER and receiver.attr.islower():
             # A related manager or a client model accessor: ``order.lines.create``, ``db.order.create``.
             root = root_name(receiver)
-            if root is None or self._from_sdk(root) or any(set(words(part)) & NON_MODEL_WORDS for part in chain):
+            if isinstance(receiver.value, ast.Name) and receiver.value.id in ("self", "cls"):
+                return  # ``self.child.create``: the view's own helper, not a model's related manager
+            if root is None or self._from_library(root) or any(set(words(part)) & NON_MODEL_WORDS for part in chain):
                 return
             if self.origins.of(root, via) is Origin.STATE:
                 yield Insert(call, receiver.attr, f"{receiver.attr}.{func.attr}")
 
-    def _from_sdk(self, name: ast.Name) -> bool:
+    def _from_library(self, name: ast.Name) -> bool:
+        """Imported from the standard library, a web framework or a provider SDK: not a project model."""
         origin = self.source.imports.get(name.id)
-        return origin is not None and package_and_name(origin)[0] in SDK_PACKAGES
+        if origin is None or origin.startswith("."):
+            return False
+        package = package_and_name(origin)[0]
+        return package in SDK_PACKAGES or package in FRAMEWORK_PACKAGES or package in sys.stdlib_module_names
 
     def _new_model(self, node: ast.expr, via, *, allow_unknown_keys: bool = True) -> str | None:
         """The class of a new instance: ``Order(...)``, or a name only ever assigned one."""
@@ -218,7 +226,7 @@ class _Rule:
         name = _called_name(node) or ""
         if not _is_class_name(name) or NON_MODEL_CLASS.search(name):
             return None
-        if isinstance(node.func, ast.Name) and self._from_sdk(node.func):
+        if isinstance(node.func, ast.Name) and self._from_library(node.func):
             return None
         if not allow_unknown_keys and any(
             keyword.arg is None or keyword.arg in PRIMARY_KEY_KEYWORDS for keyword in node.keywords
