@@ -65,6 +65,8 @@ class FunctionNames:
     #: name -> assigned values; loop targets get the iterated expression.
     values: dict[str, list[ast.expr]] = field(default_factory=dict)
     declared_global: set[str] = field(default_factory=set)
+    #: ``order.total`` / ``x["k"]`` (as written) -> values assigned to that place.
+    places: dict[str, list[ast.expr]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, function: FunctionNode) -> FunctionNames:
@@ -92,6 +94,8 @@ class FunctionNames:
     def _bind(self, target: ast.expr, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
             self.values.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Attribute, ast.Subscript)):
+            self.places.setdefault(ast.unparse(target), []).append(value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             same_shape = isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts)
             for index, element in enumerate(target.elts):

@@ -212,12 +212,10 @@ class _Rule:
     def _reassigned_from_request(self, target: ast.expr, via) -> bool:
         """``x.tags = request_tags`` in the function: the place holds the request's value now."""
         text = _text(target)
-        function = via[-1].callee if via else self.origins.endpoint.handler
-        for node in ast.walk(function):
-            if isinstance(node, ast.Assign) and any(_text(t) == text for t in node.targets):
-                if not _mentions(node.value, text) and self.origins.of(node.value, via) is not Origin.STATE:
-                    return True
-        return False
+        return any(
+            not _mentions(value, text) and self.origins.of(value, via) is not Origin.STATE
+            for value in self.origins.names(via).places.get(text, ())
+        )
 
     def _augmented(self, node: ast.AugAssign, via) -> Iterator[RelativeWrite]:
         operator = type(node.op).__name__
@@ -232,21 +230,11 @@ class _Rule:
             if expression is not None:
                 yield dataclasses.replace(expression, node=node)
                 return
-        if not self._outlives_request(target, via):
+        if not isinstance(target, (ast.Attribute, ast.Subscript, ast.Name)):
             return
-        text = _text(target)
-        value = node.value
-        if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.Not, ast.Invert)):
-            if _text(value.operand) == text:
-                yield RelativeWrite(node, TOGGLE, _name_of(target), f"= not {_short(text)}")
-            return
-        for binop in (n for n in ast.walk(value) if isinstance(n, ast.BinOp)):
-            for own, other in ((binop.left, binop.right), (binop.right, binop.left)):
-                if _is_own_value(own, text):
-                    symbol = OPERATOR_SYMBOLS.get(type(binop.op).__name__, "?")
-                    how = f"= {_name_of(target)} {symbol} ..."
-                    yield RelativeWrite(node, _binop_kind(binop.op, other), _name_of(target), how)
-                    return
+        write = _self_relative(node, target)
+        if write is not None and self._outlives_request(target, via):
+            yield write
 
     # --- ORM expressions -----------------------------------------------------------
 
@@ -421,6 +409,25 @@ class _Rule:
         name = _called_name(call)
         if name in self.extra_calls:
             yield RelativeWrite(call, RELATIVE, "state", f"{name}()")
+
+
+def _self_relative(node: ast.Assign, target: ast.expr) -> RelativeWrite | None:
+    """``x.n = x.n + 1``, ``x.tags = x.tags + [t]``, ``x.flag = not x.flag``: built on its own value."""
+    value = node.value
+    if not any(isinstance(part, (ast.BinOp, ast.UnaryOp)) for part in ast.walk(value)):
+        return None
+    text = _text(target)
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.Not, ast.Invert)):
+        if _text(value.operand) == text:
+            return RelativeWrite(node, TOGGLE, _name_of(target), f"= not {_short(text)}")
+        return None
+    for binop in (n for n in ast.walk(value) if isinstance(n, ast.BinOp)):
+        for own, other in ((binop.left, binop.right), (binop.right, binop.left)):
+            if _is_own_value(own, text):
+                symbol = OPERATOR_SYMBOLS.get(type(binop.op).__name__, "?")
+                how = f"= {_name_of(target)} {symbol} ..."
+                return RelativeWrite(node, _binop_kind(binop.op, other), _name_of(target), how)
+    return None
 
 
 def _membership_guard(receiver: ast.expr, body_node: BodyNode) -> str | None:
