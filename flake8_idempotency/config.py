@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from .knowledge.writes import VERSION_FIELDS
+
 
 class ConfigError(ValueError):
     """A user-facing, one-line configuration problem."""
@@ -43,6 +45,7 @@ def _names(pattern: str, lower: bool) -> Callable[[Any], tuple[str, ...]]:
 _WORD = r"[A-Za-z]+"
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
 _HEADER = r"[A-Za-z0-9_-]+"
+_IDENTIFIER = r"[A-Za-z_]\w*"
 
 
 def _seconds(value: Any) -> float:
@@ -118,6 +121,20 @@ OPTIONS: tuple[OptionSpec, ...] = (
         is_flag=True,
     ),
     OptionSpec(
+        name="put-allowed-fields",
+        default=",".join(VERSION_FIELDS),
+        parse=_names(_IDENTIFIER, lower=True),
+        accepts="comma-separated names",
+        help="IDM001: fields a PUT may bump (version and timestamp fields; default: %(default)s).",
+    ),
+    OptionSpec(
+        name="relative-write-calls",
+        default="",
+        parse=_names(_IDENTIFIER, lower=False),
+        accepts="comma-separated names",
+        help="IDM001: extra function or method names that count as relative writes (default: none).",
+    ),
+    OptionSpec(
         name="safe-lookups",
         default="",
         parse=_names(_DOTTED, lower=False),
@@ -169,6 +186,9 @@ class Config:
     file_budget: float = 5.0
     project_root: str = "."
     show_endpoints: bool = False
+    #: IDM001: fields a PUT may bump; extra relative-write calls.
+    put_allowed_fields: tuple[str, ...] = tuple(VERSION_FIELDS)
+    relative_write_calls: tuple[str, ...] = ()
     #: IDM003: the project's own 404 helpers.
     safe_lookups: tuple[str, ...] = ()
     #: IDM002; an empty ``critical_words`` means the built-in set.

@@ -10,9 +10,9 @@ Registering a rule is adding its module to ``RULES``.
 
 from __future__ import annotations
 
-from . import idm002, idm003
+from . import idm001, idm002, idm003, idm004
 from .base import Finding, RuleContext
 
-RULES: tuple = (idm002, idm003)
+RULES: tuple = (idm001, idm002, idm003, idm004)
 
 __all__ = ["RULES", "Finding", "RuleContext"]
