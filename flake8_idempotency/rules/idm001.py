@@ -54,7 +54,7 @@ from .base import Finding, RuleContext
 
 CODE = "IDM001"
 CHECK = "put"
-SUMMARY = "changes state relative to its current value (a retry adds again)"
+SUMMARY = "adds to stored state instead of setting it"
 #: Only endpoints that serve PUT are checked (PATCH and POST may be relative).
 METHOD = "PUT"
 
