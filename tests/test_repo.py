@@ -8,6 +8,7 @@ import pytest
 
 from conftest import REPO, flake8
 from flake8_idempotency.config import OPTIONS
+from flake8_idempotency.report.rule_docs import generate, rule_docs
 from flake8_idempotency.rules import RULES
 
 RULE_SECTIONS = ["What it does", "Why is this bad?", "Example", "Use instead", "Options", "References"]
@@ -34,6 +35,14 @@ def test_configuration_page_lists_every_option_with_its_default():
 def test_every_rule_has_a_page():
     documented = {page.stem for page in RULE_PAGES}
     assert {rule.CODE for rule in RULES} <= documented
+
+
+def test_installed_rule_docs_match_the_rule_pages():
+    """SARIF's rule descriptions come from rule_docs.json, a copy of the pages made for the installed package."""
+    assert rule_docs() == generate(REPO / "docs" / "rules"), (
+        "docs/rules changed: run `python -m flake8_idempotency.report.rule_docs docs/rules`"
+    )
+    assert {rule.CODE for rule in RULES} <= set(rule_docs())
 
 
 @pytest.mark.parametrize("page", RULE_PAGES, ids=lambda page: page.stem)
