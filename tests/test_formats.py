@@ -65,7 +65,7 @@ def test_sarif_validates_against_the_official_schema(name):
     document = _sarif(PROJECTS / name)
     validator = jsonschema.validators.validator_for(SARIF_SCHEMA)
     validator.check_schema(SARIF_SCHEMA)
-    errors = [f"{list(error.absolute_path)}: {error.message}" for error in validator(SARIF_SCHEMA).iter_errors(document)]
+    errors = [f"{list(err.absolute_path)}: {err.message}" for err in validator(SARIF_SCHEMA).iter_errors(document)]
     assert errors == []
     assert document["version"] == "2.1.0"
 
@@ -105,7 +105,8 @@ def test_sarif_output_file_is_written(tmp_path):
 
 def test_github_workflow_commands_are_escaped():
     assert command("notice", "50% done\r\nnext") == "::notice::50%25 done%0D%0Anext"
-    assert annotation("a,b:c.py", 3, 1, "IDM002", "x: y, z") == "::warning file=a%2Cb%3Ac.py,line=3,col=1,title=IDM002::x: y, z"
+    expected = "::warning file=a%2Cb%3Ac.py,line=3,col=1,title=IDM002::x: y, z"
+    assert annotation("a,b:c.py", 3, 1, "IDM002", "x: y, z") == expected
 
 
 def test_summary_github_format_annotates_every_finding_and_the_verdict():
