@@ -59,3 +59,40 @@ def test_rule_pages_have_every_section_and_only_real_options(page):
 def test_the_repo_lints_itself_clean():
     result = flake8("flake8_idempotency", "tests", "benchmarks", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+DOC_PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+
+
+def test_readme_links_every_docs_page():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for page in [*sorted((REPO / "docs").glob("*.md")), REPO / "docs" / "summary-schema.json"]:
+        assert f"({page.relative_to(REPO).as_posix()}" in readme, f"README does not link {page.name}"
+
+
+@pytest.mark.parametrize("page", DOC_PAGES, ids=lambda page: page.relative_to(REPO).as_posix())
+def test_relative_links_resolve(page):
+    text = page.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        if "://" not in target:
+            assert (page.parent / target).exists(), f"{page.name} links {target}, which does not exist"
+
+
+def test_documented_formats_and_hooks_exist():
+    import yaml
+
+    from flake8_idempotency.report.render import FORMATS
+
+    hooks = {hook["id"] for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    flake8_formats = {"default", "pylint", "quiet-filename", "quiet-nothing", "idm-summary", "idm-github"}
+    for page in [REPO / "README.md", REPO / "docs" / "ci.md", REPO / "docs" / "summary.md"]:
+        text = page.read_text(encoding="utf-8")
+        for block in re.findall(r"```yaml\n(.*?)```", text, re.S):
+            config = yaml.safe_load(block)
+            for repo in config.get("repos", []) if isinstance(config, dict) else []:
+                if "flake8-idempotency/" in repo["repo"]:
+                    assert {hook["id"] for hook in repo["hooks"]} <= hooks
+        for name in re.findall(r"flake8 [^`\n]*--format=([\w-]+)", text):
+            assert name in flake8_formats, f"{page.name}: flake8 --format={name}"
+        for names in re.findall(r"summary [^`\n]*--format ([\w|-]+)", text):
+            assert set(names.split("|")) <= set(FORMATS), f"{page.name}: summary --format {names}"
