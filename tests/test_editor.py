@@ -64,10 +64,16 @@ class LanguageServer:
                 return message
 
     def close(self) -> int:
-        shutdown = self.send("shutdown", request=True)
-        self.wait_for(lambda message: message.get("id") == shutdown)
-        self.send("exit")
-        return self.process.wait(timeout=TIMEOUT)
+        """shutdown, then exit; the process is killed if it does not end by itself."""
+        try:
+            shutdown = self.send("shutdown", request=True)
+            self.wait_for(lambda message: message.get("id") == shutdown)
+            self.send("exit")
+            return self.process.wait(timeout=TIMEOUT)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
 
 
 def test_pylsp_flake8_plugin_shows_idm002_for_an_unsaved_buffer(tmp_path):
