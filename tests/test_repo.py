@@ -8,6 +8,7 @@ import pytest
 
 from conftest import REPO, flake8
 from flake8_idempotency.config import OPTIONS
+from flake8_idempotency.report.rule_docs import generate, rule_docs
 from flake8_idempotency.rules import RULES
 
 RULE_SECTIONS = ["What it does", "Why is this bad?", "Example", "Use instead", "Options", "References"]
@@ -36,6 +37,14 @@ def test_every_rule_has_a_page():
     assert {rule.CODE for rule in RULES} <= documented
 
 
+def test_installed_rule_docs_match_the_rule_pages():
+    """SARIF's rule descriptions come from rule_docs.json, a copy of the pages made for the installed package."""
+    assert rule_docs() == generate(REPO / "docs" / "rules"), (
+        "docs/rules changed: run `python -m flake8_idempotency.report.rule_docs docs/rules`"
+    )
+    assert {rule.CODE for rule in RULES} <= set(rule_docs())
+
+
 @pytest.mark.parametrize("page", RULE_PAGES, ids=lambda page: page.stem)
 def test_rule_pages_have_every_section_and_only_real_options(page):
     text = page.read_text(encoding="utf-8")
@@ -50,3 +59,40 @@ def test_rule_pages_have_every_section_and_only_real_options(page):
 def test_the_repo_lints_itself_clean():
     result = flake8("flake8_idempotency", "tests", "benchmarks", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+DOC_PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+
+
+def test_readme_links_every_docs_page():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for page in [*sorted((REPO / "docs").glob("*.md")), REPO / "docs" / "summary-schema.json"]:
+        assert f"({page.relative_to(REPO).as_posix()}" in readme, f"README does not link {page.name}"
+
+
+@pytest.mark.parametrize("page", DOC_PAGES, ids=lambda page: page.relative_to(REPO).as_posix())
+def test_relative_links_resolve(page):
+    text = page.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        if "://" not in target:
+            assert (page.parent / target).exists(), f"{page.name} links {target}, which does not exist"
+
+
+def test_documented_formats_and_hooks_exist():
+    import yaml
+
+    from flake8_idempotency.report.render import FORMATS
+
+    hooks = {hook["id"] for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    flake8_formats = {"default", "pylint", "quiet-filename", "quiet-nothing", "idm-summary", "idm-github"}
+    for page in [REPO / "README.md", REPO / "docs" / "ci.md", REPO / "docs" / "summary.md"]:
+        text = page.read_text(encoding="utf-8")
+        for block in re.findall(r"```yaml\n(.*?)```", text, re.S):
+            config = yaml.safe_load(block)
+            for repo in config.get("repos", []) if isinstance(config, dict) else []:
+                if "flake8-idempotency/" in repo["repo"]:
+                    assert {hook["id"] for hook in repo["hooks"]} <= hooks
+        for name in re.findall(r"flake8 [^`\n]*--format=([\w-]+)", text):
+            assert name in flake8_formats, f"{page.name}: flake8 --format={name}"
+        for names in re.findall(r"summary [^`\n]*--format ([\w|-]+)", text):
+            assert set(names.split("|")) <= set(FORMATS), f"{page.name}: summary --format {names}"

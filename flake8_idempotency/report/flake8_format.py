@@ -1,4 +1,6 @@
-"""``flake8 --format=idm-summary``: flake8's usual lines, then the project summary.
+"""flake8 report plugins: ``--format=idm-summary`` and ``--format=idm-github``.
+
+``idm-summary``: flake8's usual lines, then the project summary.
 
 For CIs that already run flake8: no second command. Workers only send result
 tuples back, so the summary re-analyses the checked files here, in the parent
@@ -10,10 +12,13 @@ from __future__ import annotations
 
 import os
 
+from flake8.formatting.base import BaseFormatter
 from flake8.formatting.default import Default, SimpleFormatter
+from flake8.violation import Violation
 
 from ..cli import analyze_path
-from .render import render_text
+from .github import annotation
+from .render import _relative, render_text
 from .summary import summarize
 
 
@@ -32,3 +37,17 @@ class SummaryFormatter(SimpleFormatter):
         partial = len(readable) < len(self.checked) or any(os.path.isfile(path) for path in self.options.filenames)
         self._write(render_text(summarize(reports, len(readable), partial)).rstrip("\n"))
         super().stop()
+
+
+class GitHubFormatter(BaseFormatter):
+    """``::warning file=app.py,line=8,col=1,title=IDM002::IDM002 POST /payments ...``, one per violation.
+
+    GitHub Actions turns these lines into annotations on the pull request's diff.
+    Every code is annotated (IDM and the others flake8 reports), and flake8's exit
+    code is unchanged.
+    """
+
+    def format(self, error: Violation) -> str:
+        return annotation(
+            _relative(error.filename), error.line_number, error.column_number, error.code, f"{error.code} {error.text}"
+        )

@@ -1,17 +1,20 @@
-"""The summary as text, JSON, Markdown and SARIF 2.1.0 (one function per format)."""
+"""The summary as text, JSON, Markdown, SARIF 2.1.0 and GitHub annotations (one function per format)."""
 
 from __future__ import annotations
 
 import json
 import os
+from urllib.parse import quote
 
 from .. import __version__
 from ..rules import RULES
+from .github import annotation, command
 from .inventory import inventory_line
+from .rule_docs import documentation_url, help_uri, rule_docs
 from .summary import CHECKS, SCHEMA_VERSION, ProjectSummary
 
 TOOL_NAME = "flake8-idempotency"
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
 def _status(report) -> str:
@@ -95,43 +98,30 @@ def render_json(summary: ProjectSummary) -> str:
 
 
 def render_sarif(summary: ProjectSummary) -> str:
-    rules = [
+    rules = [_sarif_rule(rule) for rule in RULES]
+    results = [
         {
-            "id": rule.CODE,
-            "name": rule.__name__.rpartition(".")[2],
-            "shortDescription": {"text": rule.SUMMARY},
-        }
-        for rule in RULES
-    ]
-    results = []
-    seen = set()
-    for report in summary.reports:
-        for finding in report.findings:
-            key = (report.endpoint.filename, finding.line, finding.col, finding.code)
-            if key in seen:
-                continue
-            seen.add(key)
-            results.append(
+            "ruleId": finding.code,
+            "level": "warning",
+            "message": {"text": finding.message},
+            "locations": [
                 {
-                    "ruleId": finding.code,
-                    "level": "warning",
-                    "message": {"text": finding.message},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": _uri(report.endpoint.filename)},
-                                "region": {"startLine": finding.line, "startColumn": finding.col + 1},
-                            }
-                        }
-                    ],
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(filename)},
+                        "region": {"startLine": finding.line, "startColumn": finding.col + 1},
+                    }
                 }
-            )
+            ],
+        }
+        for filename, finding in _findings(summary)
+    ]
+    driver = {"name": TOOL_NAME, "version": __version__, "informationUri": documentation_url(), "rules": rules}
     document = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": TOOL_NAME, "version": __version__, "rules": rules}},
+                "tool": {"driver": {key: value for key, value in driver.items() if value is not None}},
                 "results": results,
                 "properties": {"verdict": summary.verdict, "detail": summary.detail},
             }
@@ -140,10 +130,57 @@ def render_sarif(summary: ProjectSummary) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+def _sarif_rule(rule) -> dict:
+    """A reportingDescriptor: the page's title and "What it does" paragraph, and a link to the page."""
+    page = rule_docs().get(rule.CODE, {})
+    descriptor = {
+        "id": rule.CODE,
+        "name": rule.__name__.rpartition(".")[2],
+        "shortDescription": {"text": page.get("title", rule.SUMMARY)},
+        "fullDescription": {"text": page.get("description", rule.SUMMARY)},
+        "helpUri": help_uri(rule.CODE),
+        "defaultConfiguration": {"level": "warning"},
+    }
+    return {key: value for key, value in descriptor.items() if value is not None}
+
+
+def _findings(summary: ProjectSummary):
+    """(filename, finding) once each: an endpoint serving two methods shares its handler's findings."""
+    seen = set()
+    for report in summary.reports:
+        for finding in report.findings:
+            key = (report.endpoint.filename, finding.line, finding.col, finding.code)
+            if key not in seen:
+                seen.add(key)
+                yield report.endpoint.filename, finding
+
+
+def render_github(summary: ProjectSummary) -> str:
+    """One ``::warning`` per finding, then the verdict (``::error`` when it fails)."""
+    lines = [
+        annotation(_relative(filename), finding.line, finding.col + 1, finding.code, finding.message)
+        for filename, finding in _findings(summary)
+    ]
+    verdict = f"verdict: {summary.verdict}, {_scope(summary)}" + (f": {summary.detail}" if summary.detail else "")
+    lines.append(command("error" if summary.verdict == "fail" else "notice", verdict, title=TOOL_NAME))
+    return "\n".join(lines) + "\n"
+
+
 def _uri(filename: str) -> str:
     """A relative, forward-slash URI as SARIF viewers (GitHub code scanning) expect."""
+    return quote(_relative(filename))
+
+
+def _relative(filename: str) -> str:
+    """``./shop/app.py`` or an absolute path under the current directory -> ``shop/app.py``."""
     relative = os.path.relpath(filename) if os.path.isabs(filename) else os.path.normpath(filename)
     return relative.replace(os.sep, "/")
 
 
-FORMATS = {"text": render_text, "json": render_json, "markdown": render_markdown, "sarif": render_sarif}
+FORMATS = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+    "sarif": render_sarif,
+    "github": render_github,
+}
