@@ -51,3 +51,14 @@ def expected_endpoints(path: Path) -> set[tuple[int, str, str]]:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--long", action="store_true", help="run the fuzz and sweep tests at their large sizes (minutes, not seconds)"
+    )
+
+
+@pytest.fixture
+def long_run(request) -> bool:
+    return request.config.getoption("--long")

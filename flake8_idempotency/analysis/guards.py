@@ -29,7 +29,7 @@ from ..knowledge.lookups import (
     UNIVERSAL_CATCHERS,
 )
 from .handler_body import BodyNode
-from .source import SourceFile
+from .source import SourceFile, source_text
 
 _TRY_NODES = tuple({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _STATUS_IN_NAME = re.compile(r"HTTP_(\d{3})")
@@ -335,14 +335,6 @@ def _statement_lists(parent: ast.AST, child: ast.AST, at: BodyNode) -> Iterator[
 
 def _contains(nodes: list, wanted: ast.AST) -> bool:
     return any(node is wanted for node in nodes)
-
-
-def source_text(node: ast.AST) -> str:
-    """The node as source, for comparing expressions (``""`` when it cannot be written)."""
-    try:
-        return ast.unparse(node)
-    except (ValueError, TypeError, AttributeError, RecursionError):
-        return ""
 
 
 def drf_exception_handler_exceptions(source: SourceFile) -> set[str]:

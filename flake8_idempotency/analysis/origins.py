@@ -28,7 +28,7 @@ from ..knowledge.writes import (
     REQUEST_SCOPED_IMPORTS,
 )
 from .handler_body import CallStep
-from .source import FunctionNode, SourceFile
+from .source import FunctionNode, SourceFile, source_text
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _FRESH_LITERALS = (
@@ -95,7 +95,7 @@ class FunctionNames:
         if isinstance(target, ast.Name):
             self.values.setdefault(target.id, []).append(value)
         elif isinstance(target, (ast.Attribute, ast.Subscript)):
-            self.places.setdefault(ast.unparse(target), []).append(value)
+            self.places.setdefault(source_text(target), []).append(value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             same_shape = isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts)
             for index, element in enumerate(target.elts):
@@ -141,23 +141,22 @@ class Origins:
         return self._names[id(function)]
 
     def of(self, node: ast.expr, via: tuple[CallStep, ...], _seen: frozenset[str] = frozenset()) -> Origin:
-        if isinstance(node, ast.Await):
-            return self.of(node.value, via, _seen)
+        if isinstance(node, (ast.Attribute, ast.Subscript)):
+            if self.reads_request_input(node):
+                return Origin.REQUEST
+            while isinstance(node, (ast.Attribute, ast.Subscript)):  # a loop: chains can be 1000 deep
+                node = node.value
+        while isinstance(node, (ast.Await, ast.NamedExpr)):
+            node = node.value
         if isinstance(node, _FRESH_LITERALS):
             return Origin.FRESH
         if isinstance(node, (ast.IfExp, ast.BoolOp)):
             parts = [node.body, node.orelse] if isinstance(node, ast.IfExp) else node.values
             return max(self.of(part, via, _seen) for part in parts)
-        if isinstance(node, ast.NamedExpr):
-            return self.of(node.value, via, _seen)
         if isinstance(node, ast.Name):
             return self._name(node.id, via, _seen)
         if isinstance(node, ast.Call):
             return self._call(node, via, _seen)
-        if isinstance(node, (ast.Attribute, ast.Subscript)):
-            if self.reads_request_input(node):
-                return Origin.REQUEST
-            return self.of(node.value, via, _seen)
         return Origin.STATE
 
     def reads_request_input(self, node: ast.expr) -> bool:

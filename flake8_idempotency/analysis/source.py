@@ -159,6 +159,15 @@ def parse_text(path: str, text: str | None) -> SourceFile | None:
     return SourceFile.from_tree(tree, path, text.splitlines(keepends=True))
 
 
+def source_text(node: ast.AST) -> str:
+    """The node as source, for messages and comparing expressions; ``""`` when it cannot
+    be written (``ast.unparse`` recurses: a 1000-deep expression must not break a rule)."""
+    try:
+        return ast.unparse(node)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return ""
+
+
 def attribute_chain(node: ast.expr) -> list[str]:
     """``Order.objects.filter(x).update`` -> ``["Order", "objects", "filter()", "update"]``.
 

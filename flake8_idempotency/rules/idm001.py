@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..analysis.handler_body import BodyNode
 from ..analysis.origins import Origin, Origins
 from ..analysis.sql import executed_sql, relative_assignments, split_top_level, sql_texts
-from ..analysis.source import literal_string
+from ..analysis.source import literal_string, source_text
 from ..discovery.model import Endpoint
 from ..knowledge.writes import (
     APPEND,
@@ -127,7 +127,7 @@ def _short(text: str) -> str:
 
 
 def _text(node: ast.AST) -> str:
-    return ast.unparse(node)
+    return source_text(node)
 
 
 def _name_of(node: ast.expr) -> str:

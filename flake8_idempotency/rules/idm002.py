@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from ..analysis.handler_body import BodyNode, walk_handler
 from ..analysis.project_index import FactCollector
-from ..analysis.source import FunctionNode, SourceFile, attribute_chain, literal_string
+from ..analysis.source import FunctionNode, SourceFile, attribute_chain, literal_string, source_text
 from ..config import Config
 from ..discovery.model import Endpoint
 from ..knowledge import critical, guards
@@ -193,7 +193,7 @@ def provider_call(call: ast.Call, state: FileState, scope: Scope) -> critical.Pr
 
 def describe_call(call: ast.Call, known: critical.ProviderCall, source: SourceFile, scope: Scope) -> str:
     """``creates a stripe.PaymentIntent``; ``calls Stripe client.v1.payment_intents.create``."""
-    written = ast.unparse(call.func)
+    written = source_text(call.func)
     root = written.partition(".")[0]
     if not known.provider:  # a configured call
         return f"calls {call_name(call, source, scope)}"

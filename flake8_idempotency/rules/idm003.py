@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..analysis import guards
-from ..analysis.guards import final_name, source_text
+from ..analysis.guards import final_name
 from ..analysis.handler_body import BodyNode
-from ..analysis.source import FunctionNode, attribute_chain, literal_string
+from ..analysis.source import FunctionNode, attribute_chain, literal_string, source_text
 from ..discovery.model import Endpoint
 from ..knowledge import lookups as known
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES
