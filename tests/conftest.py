@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
 import pytest
+
+# The project index keeps a cache between runs; tests share one of their own.
+os.environ.setdefault("FLAKE8_IDEMPOTENCY_CACHE", tempfile.mkdtemp(prefix="idm-cache-"))
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -17,6 +22,10 @@ _ANNOTATION = re.compile(r"#\s*endpoint:\s*(.+?)\s*$")
 
 
 def run(args: list[str], cwd: Path | str = REPO, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return run_with_env(args, cwd=cwd, stdin=stdin)
+
+
+def run_with_env(args: list[str], cwd: Path | str = REPO, stdin: str | None = None, env=None):
     return subprocess.run(
         [sys.executable, *args],
         cwd=cwd,
@@ -24,6 +33,7 @@ def run(args: list[str], cwd: Path | str = REPO, stdin: str | None = None) -> su
         capture_output=True,
         text=True,
         timeout=300,
+        env=env,
     )
 
 

@@ -9,11 +9,13 @@ compared with a reviewed golden JSON file beside it.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, cli, flake8
+from conftest import FIXTURES, cli, flake8, run_with_env
 from test_rules import expected_findings
 
 PROJECTS = FIXTURES / "projects"
@@ -86,3 +88,23 @@ def test_flake8_idm_summary_format_keeps_flake8_exit_code():
     clean = flake8("--isolated", "--select=IDM", "--format=idm-summary", ".", cwd=PROJECTS / "get_only_project")
     assert clean.returncode == 0
     assert "verdict: n/a" in clean.stdout.splitlines()
+
+
+def test_the_index_cache_follows_edits(tmp_path):
+    """A second run reads what other files say from the cache, and sees an edit at once."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECTS / "django_project", project)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "FLAKE8_IDEMPOTENCY_CACHE": str(cache)}
+
+    def endpoints() -> list[str]:
+        return run_with_env(["-m", "flake8_idempotency.cli", "endpoints"], cwd=project, env=env).stdout.splitlines()
+
+    first = endpoints()
+    assert "./orders/views.py:19 DELETE /api/orders/{pk}/cancel/ django cancel" in first
+    assert len(list(cache.glob("index-*.json"))) == 1
+    urls = project / "config" / "urls.py"
+    urls.write_text(urls.read_text().replace('"api/orders/"', '"v2/orders/"'))
+    assert "./orders/views.py:19 DELETE /v2/orders/{pk}/cancel/ django cancel" in endpoints()
+    env["FLAKE8_IDEMPOTENCY_CACHE"] = "off"
+    assert "./orders/views.py:19 DELETE /v2/orders/{pk}/cancel/ django cancel" in endpoints()

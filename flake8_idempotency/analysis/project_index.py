@@ -15,17 +15,22 @@ collects, and gathers:
   rule applies to the linted file.
 
 Every worker builds the same index from the same files, so ``-j1`` and ``-j2`` agree.
+What each file says is kept as plain data in a cache keyed by the file's mtime and
+size, so a later run (an editor lints once per keystroke) reads only what changed.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from ..knowledge.frameworks import HTTP_VERBS
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS
 from .project import find_module_file, module_name_for
 from .source import MAX_FILE_BYTES, SourceFile, call_argument, literal_string, package_and_name, parse_text, read_text
 
@@ -51,7 +56,9 @@ def fact_collectors(config) -> tuple[FactCollector, ...]:
 _SKIPPED_DIRECTORIES = frozenset(
     {"__pycache__", "node_modules", "site-packages", "dist-packages", "build", "dist", "venv", "env"}
 )
-#: A file is read further only if its text mentions a registration.
+#: A file is looked at further only if it names a web framework or a Django setting
+#: the rules read (plain substring tests: most of a project's files stop here).
+_WEB_WORDS = (*FRAMEWORK_PACKAGES, "MIDDLEWARE", "REST_FRAMEWORK", "urlpatterns")
 _REGISTRATION_TEXT = re.compile(
     r"urlpatterns|\.register\(|add_url_rule|add_api_route|add_routes|add_route|add_resource|add_view"
     r"|\bRoute\(|Application\(|add_handlers|web\.view\("
@@ -110,7 +117,9 @@ class ProjectIndex:
     def __init__(self, root: str, config=None) -> None:
         self.root = os.path.abspath(root)
         self.collectors = fact_collectors(config) if config is not None else ()
+        self._cache_file = _cache_file(self.root, repr(config))
         self._registrations: dict[str, list] | None = None
+        self._operations: dict[str, list] | None = None
         #: fact name -> (scope directory, values found in one file there)
         self._facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
 
@@ -138,83 +147,186 @@ class ProjectIndex:
         return frozenset(found)
 
     def registers(self, filename: str) -> bool:
-        """Does another file route requests into ``filename`` (OpenAPI specs, route tables)?"""
-        return bool(self.registrations_for(filename))
+        """Does an OpenAPI spec route requests into ``filename`` (Connexion handlers
+        mention no framework)? Asked of every file that fails the text pre-filter, so it
+        only lists the spec files: the project's Python files are not read for it."""
+        if self._operations is None:
+            self._operations = {}
+            for spec in project_files(self.root, OPENAPI_SUFFIXES):
+                for symbol, registration in connexion_operations(spec):
+                    self._operations.setdefault(symbol.filename, []).append(registration)
+        return os.path.abspath(filename) in self._operations
 
     def _build(self) -> None:
+        """Every file's extract (from the cache when the file is unchanged), combined."""
+        from ..discovery.context import Registration
+
+        cached = _load_cache(self._cache_file)
+        extracts: dict[str, list] = {}
+        for path in project_files(self.root):
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            entry = cached.get(path)
+            if not (entry and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size):
+                entry = [stat.st_mtime_ns, stat.st_size, self._extract(path)]
+            extracts[path] = entry
+        if extracts != cached:
+            _save_cache(self._cache_file, extracts)
+        found: dict[str, list] = {}
+        self._facts = {}
+        for extract in (entry[2] for entry in extracts.values()):
+            for target_file, *fields in extract.get("registrations", ()):
+                found.setdefault(target_file, []).append(_registration(Registration, fields))
+            for name, scope, values in extract.get("facts", ()):
+                self._facts.setdefault(name, []).append((scope, frozenset(values)))
+        urlconfs = {path: entry[2] for path, entry in extracts.items() if "urlconf" in entry[2]}
+        for symbol, registration in _django_routes(urlconfs):
+            found.setdefault(symbol.filename, []).append(replace(registration, target=symbol.name))
+        self.registers("")  # the OpenAPI operations, once
+        for filename, operations in self._operations.items():
+            found.setdefault(filename, []).extend(operations)
+        self._registrations = found
+
+    def _extract(self, path: str) -> dict:
+        """What one file says, as plain data (JSON: it is cached between runs)."""
         from ..discovery import REGISTRATION_MODULES, django
         from ..discovery.context import DiscoveryContext
 
-        found: dict[str, list] = {}
-        facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
-        urlconfs: dict[str, SourceFile] = {}
-        for path in project_files(self.root):
-            text = read_text(path)
-            wanted = [collector for collector in self.collectors if text and collector.text.search(text)]
-            registers = bool(text and _REGISTRATION_TEXT.search(text))
-            source = parse_text(path, text) if (wanted or registers) else None
-            if source is None:
-                continue
-            for collector in wanted:
-                values = frozenset(collector.collect(source))
-                if values:
-                    facts.setdefault(collector.name, []).append((module_name_for(path)[1], values))
-            if not registers:
-                continue
-            if "urlpatterns" in source.assignments:
-                urlconfs[os.path.abspath(path)] = source
-            context = DiscoveryContext(source)
-            for module in REGISTRATION_MODULES:
-                if module is django:
-                    continue  # URLconfs need their include() prefixes: _django_routes
-                for registration in module.registrations(context):
-                    self._file(found, path, registration)
-        for symbol, registration in _django_routes(urlconfs):
-            found.setdefault(symbol.filename, []).append(replace(registration, target=symbol.name))
-        for spec in project_files(self.root, OPENAPI_SUFFIXES):
-            for symbol, registration in connexion_operations(spec):
-                found.setdefault(symbol.filename, []).append(registration)
-        self._registrations = found
-        self._facts = facts
-
-    @staticmethod
-    def _file(found: dict[str, list], path: str, registration) -> None:
-        reference = registration.reference or ""
-        if "." not in reference:
-            return  # a handler of that same file: discovery sees it when linting it
-        symbol = resolve_symbol(path, reference)
-        if symbol is not None and symbol.filename != os.path.abspath(path):
-            found.setdefault(symbol.filename, []).append(replace(registration, target=symbol.name))
+        text = read_text(path)
+        if not text or not any(word in text for word in _WEB_WORDS):
+            return {}
+        wanted = [collector for collector in self.collectors if collector.text.search(text)]
+        registers = bool(_REGISTRATION_TEXT.search(text))
+        source = parse_text(path, text) if (wanted or registers) else None
+        if source is None:
+            return {}
+        extract: dict = {}
+        scope = module_name_for(path)[1]
+        for collector in wanted:
+            values = sorted(collector.collect(source))
+            if values:
+                extract.setdefault("facts", []).append([collector.name, scope, values])
+        if not registers:
+            return extract
+        if "urlpatterns" in source.assignments:
+            extract["urlconf"] = [
+                [route, kind, [target.filename, target.name] if isinstance(target, Symbol) else target]
+                for route, kind, target in _urlconf_entries(source)
+            ]
+            extract["routers"] = _routers(source)
+        context = DiscoveryContext(source)
+        for module in REGISTRATION_MODULES:
+            if module is django:
+                continue  # URLconfs need their include() prefixes: _django_routes
+            for registration in module.registrations(context):
+                symbol = _elsewhere(path, registration.reference or "")
+                if symbol is not None:
+                    extract.setdefault("registrations", []).append(
+                        [symbol.filename, symbol.name, *_registration_fields(registration)[1:]]
+                    )
+        return extract
 
 
-def _django_routes(urlconfs: dict[str, SourceFile]) -> Iterator[tuple[Symbol, object]]:
+def _elsewhere(path: str, reference: str) -> Symbol | None:
+    """The handler a registration names, when it lives in another project file."""
+    if "." not in reference:
+        return None  # a handler of that same file: discovery sees it when linting it
+    symbol = resolve_symbol(path, reference)
+    return symbol if symbol is not None and symbol.filename != os.path.abspath(path) else None
+
+
+def _registration_fields(registration) -> list:
+    return [
+        registration.target,
+        registration.path,
+        registration.framework,
+        list(registration.methods) if registration.methods is not None else None,
+        registration.reference,
+        registration.detail,
+    ]
+
+
+def _registration(cls, fields: list):
+    target, path, framework, methods, reference, detail = fields
+    return cls(target, path, framework, tuple(methods) if methods is not None else None, reference, detail)
+
+
+#: Bumped whenever an extract's shape or meaning changes: old caches are ignored.
+CACHE_VERSION = 1
+
+
+def _cache_file(root: str, config_key: str) -> str | None:
+    """Where this root's extracts are kept between runs; None when caching is off.
+
+    Editors start flake8 once per lint: without it every lint would read the project.
+    ``FLAKE8_IDEMPOTENCY_CACHE`` names the directory (``off`` disables caching);
+    the default is ``$XDG_CACHE_HOME/flake8-idempotency`` (``~/.cache/...``).
+    """
+    directory = os.environ.get("FLAKE8_IDEMPOTENCY_CACHE", "")
+    if directory.lower() == "off":
+        return None
+    if not directory:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        directory = os.path.join(base, "flake8-idempotency")
+    key = hashlib.sha256(f"{CACHE_VERSION}\0{root}\0{config_key}".encode()).hexdigest()[:24]
+    return os.path.join(directory, f"index-{key}.json")
+
+
+def _load_cache(path: str | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_cache(path: str | None, extracts: dict) -> None:
+    """Written whole to a temporary file, then renamed: parallel workers never see half a file."""
+    if path is None:
+        return
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as output:
+            json.dump(extracts, output)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only home: no cache, same results
+
+
+def _django_routes(urlconfs: dict[str, dict]) -> Iterator[tuple[Symbol, object]]:
     """Django URLconfs from their roots (modules nobody includes), prefixes joined."""
-    included = {
-        target for source in urlconfs.values() for _, kind, target in _urlconf_entries(source) if kind == "include"
-    }
+    included = {target for extract in urlconfs.values() for _, kind, target in extract["urlconf"] if kind == "include"}
     for path in sorted(urlconfs):
         if path not in included:
             yield from _walk_urlconf(urlconfs, path, "", 0)
 
 
-def _walk_urlconf(urlconfs, path: str, prefix: str, depth: int):
+def _walk_urlconf(urlconfs: dict[str, dict], path: str, prefix: str, depth: int):
     from ..discovery.context import Registration
     from ..discovery.model import join_path
 
     if depth > MAX_INCLUDE_DEPTH or path not in urlconfs:
         return
-    source = urlconfs[path]
-    for route, kind, target in _urlconf_entries(source):
+    extract = urlconfs[path]
+    for route, kind, target in extract["urlconf"]:
         full = _join_django(prefix, route)
         if kind == "include":
             yield from _walk_urlconf(urlconfs, target, full, depth + 1)
         elif kind == "router":
-            for viewset, collection in _router_registrations(source, target):
+            for filename, name, collection in extract["routers"].get(target, ()):
+                viewset = Symbol(filename, name)
                 base = _join_django(full, collection)
                 yield viewset, Registration(viewset.name, join_path(None, base), "drf", detail=False)
                 yield viewset, Registration(viewset.name, join_path(None, base + "{pk}/"), "drf", detail=True)
-        elif isinstance(target, Symbol):
-            yield target, Registration(target.name, join_path(None, full), "django")
+        else:
+            view = Symbol(*target)
+            yield view, Registration(view.name, join_path(None, full), "django")
 
 
 def _join_django(prefix: str, route: str) -> str:
@@ -270,21 +382,27 @@ def _urlconf_entry(source: SourceFile, element: ast.expr) -> Iterator[tuple[str,
         return
     symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
     if symbol is not None:
-        yield route, "view", symbol
+        yield route, "view", Symbol(os.path.abspath(symbol.filename), symbol.name)
 
 
-def _router_registrations(source: SourceFile, router: str) -> Iterator[tuple[Symbol, str]]:
-    """``router.register(r"orders", OrderViewSet)`` -> (OrderViewSet's Symbol, ``orders/``)."""
-    if not any(
-        isinstance(value, ast.Call)
-        and (dotted := source.imported_name(value.func))
-        and package_and_name(dotted) in _DRF_ROUTERS
-        for value in source.assignments.get(router, [])
-    ):
-        return
+def _routers(source: SourceFile) -> dict[str, list[list[str]]]:
+    """DRF routers by variable: ``router.register(r"orders", OrderViewSet)`` gives
+    ``{"router": [[file, "OrderViewSet", "orders/"]]}``."""
+    routers = {
+        name
+        for name, values in source.assignments.items()
+        if any(
+            isinstance(value, ast.Call)
+            and (dotted := source.imported_name(value.func))
+            and package_and_name(dotted) in _DRF_ROUTERS
+            for value in values
+        )
+    }
+    found: dict[str, list[list[str]]] = {}
     for call in source.calls:
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr != "register" or getattr(func.value, "id", None) != router:
+        router = getattr(func.value, "id", None) if isinstance(func, ast.Attribute) else None
+        if router not in routers or func.attr != "register":
             continue
         prefix = literal_string(call_argument(call, 0, ("prefix",)))
         viewset = call_argument(call, 1, ("viewset",))
@@ -293,7 +411,9 @@ def _router_registrations(source: SourceFile, router: str) -> Iterator[tuple[Sym
             continue
         symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
         if symbol is not None:
-            yield symbol, prefix.strip("/") + "/" if prefix.strip("/") else ""
+            collection = prefix.strip("/") + "/" if prefix.strip("/") else ""
+            found.setdefault(router, []).append([os.path.abspath(symbol.filename), symbol.name, collection])
+    return found
 
 
 OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
