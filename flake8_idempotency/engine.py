@@ -2,7 +2,9 @@
 
 flake8 (``plugin.py``) and the command line (``cli.py``) both call ``analyze``.
 A file that cannot be a web module stops at the text pre-filter; a failure
-inside the analysis is reported once on stderr and never escapes.
+inside the analysis is reported once on stderr and never escapes. Discovery and
+the rules are imported on the first file that passes the pre-filter: flake8
+imports every plugin at start-up, and editors start flake8 for every lint.
 """
 
 from __future__ import annotations
@@ -10,14 +12,17 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .analysis.budget import Budget, BudgetExceeded
 from .analysis.project import ProjectResolver
 from .analysis.project_index import ProjectIndex
 from .analysis.source import SourceFile, may_contain_endpoints
 from .config import Config
-from .discovery import Endpoint, discover_endpoints
-from .rules import RULES, Finding, RuleContext
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .discovery import Endpoint
+    from .rules import Finding, RuleContext
 
 #: IDM000, opt-in (``--idm-show-endpoints``): the inventory as flake8 output.
 ENDPOINT_MESSAGE = "IDM000 endpoint {method} {path} {framework} {handler}"
@@ -61,6 +66,9 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
     index = project_index(config)
     if not may_contain_endpoints(lines) and not index.registers(filename):
         return result
+    from .discovery import discover_endpoints
+    from .rules import RuleContext
+
     budget = Budget(config.file_budget)
     try:
         source = SourceFile.from_tree(tree, filename, lines)
@@ -89,6 +97,8 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
 def _report(endpoint: Endpoint, context: RuleContext, failed: set[str]) -> EndpointReport:
     """What every rule says of one endpoint; a rule that breaks on this file is dropped
     for the rest of it (named once on stderr) while the other rules go on."""
+    from .rules import RULES
+
     report = EndpointReport(endpoint)
     for rule in RULES:
         if rule.CODE in failed:
@@ -113,6 +123,8 @@ def _warn(message: str) -> None:
 
 
 def _endpoint_finding(endpoint: Endpoint) -> Finding:
+    from .rules import Finding
+
     message = ENDPOINT_MESSAGE.format(
         method=endpoint.method,
         path=endpoint.path if endpoint.path is not None else "?",
