@@ -97,17 +97,19 @@ def python_files(directory: Path) -> list[Path]:
     return sorted(path for path in directory.rglob("*.py") if path.is_file())
 
 
-def sample(files: list[Path], size: int, root: Path) -> list[Path]:
+def sample(files: list[Path], size: int, root: Path, keep_order: bool = False) -> list[Path]:
     """A fixed, deterministic sample: the ``size`` files whose relative path hashes lowest.
 
     Stable across machines and runs, spread over the whole tree (not the first
     directory alphabetically), and unchanged for files kept when others are added.
+    ``keep_order`` returns them in hash order (the first ``k`` are the ``k``-sample).
     """
 
     def key(path: Path) -> str:
         return hashlib.sha1(path.relative_to(root).as_posix().encode()).hexdigest()
 
-    return sorted(sorted(files, key=key)[:size])
+    chosen = sorted(files, key=key)[:size]
+    return chosen if keep_order else sorted(chosen)
 
 
 def relative(path: Path | str) -> str:

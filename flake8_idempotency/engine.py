@@ -59,7 +59,9 @@ class FileResult:
 def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -> FileResult:
     result = FileResult()
     index = project_index(config)
-    if not may_contain_endpoints(lines) and not index.registers(filename):
+    # The text pre-filter first: the project index reads the whole project, so a file
+    # with no framework text asks only the OpenAPI specs (cheap) whether it is routed.
+    if not may_contain_endpoints(lines) and not index.spec_registers(filename):
         return result
     budget = Budget(config.file_budget)
     try:

@@ -111,8 +111,10 @@ class ProjectIndex:
         self.root = os.path.abspath(root)
         self.collectors = fact_collectors(config) if config is not None else ()
         self._registrations: dict[str, list] | None = None
-        #: fact name -> (scope directory, values found in one file there)
-        self._facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        #: fact name -> (scope directory, values found in one file there); None until asked
+        self._facts: dict[str, list[tuple[str, frozenset[str]]]] | None = None
+        #: OpenAPI (Connexion) registrations alone: no Python file is read for them.
+        self._spec_registrations: dict[str, list] | None = None
 
     def registrations_for(self, filename: str) -> list:
         """Registrations found in other files whose target lives in ``filename``."""
@@ -128,8 +130,8 @@ class ProjectIndex:
         beside ``config/``), so one app's handlers never silence another app of
         the same repository.
         """
-        if self._registrations is None:
-            self._build()
+        if self._facts is None:
+            self._build_facts()
         target = os.path.abspath(for_file)
         found: set[str] = set()
         for scope, values in self._facts.get(name, ()):
@@ -141,25 +143,46 @@ class ProjectIndex:
         """Does another file route requests into ``filename`` (OpenAPI specs, route tables)?"""
         return bool(self.registrations_for(filename))
 
-    def _build(self) -> None:
-        from ..discovery import REGISTRATION_MODULES, django
-        from ..discovery.context import DiscoveryContext
+    def spec_registers(self, filename: str) -> bool:
+        """Does an OpenAPI spec (Connexion) route requests into ``filename``?
 
-        found: dict[str, list] = {}
+        The only registration that can reach a module with no framework text at all
+        (plain functions named by ``operationId``); it reads spec files, no Python
+        file, so asking it for every linted file costs one directory walk per process.
+        """
+        if self._spec_registrations is None:
+            found: dict[str, list] = {}
+            for spec in project_files(self.root, OPENAPI_SUFFIXES):
+                for symbol, registration in connexion_operations(spec):
+                    found.setdefault(symbol.filename, []).append(registration)
+            self._spec_registrations = found
+        return bool(self._spec_registrations.get(os.path.abspath(filename)))
+
+    def _build_facts(self) -> None:
+        """Each rule's project facts, only when a rule first asks for one."""
         facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
-        urlconfs: dict[str, SourceFile] = {}
-        for path in project_files(self.root):
+        for path in project_files(self.root) if self.collectors else ():
             text = read_text(path)
             wanted = [collector for collector in self.collectors if text and collector.text.search(text)]
-            registers = bool(text and _REGISTRATION_TEXT.search(text))
-            source = parse_text(path, text) if (wanted or registers) else None
+            source = parse_text(path, text) if wanted else None
             if source is None:
                 continue
             for collector in wanted:
                 values = frozenset(collector.collect(source))
                 if values:
                     facts.setdefault(collector.name, []).append((module_name_for(path)[1], values))
-            if not registers:
+        self._facts = facts
+
+    def _build(self) -> None:
+        from ..discovery import REGISTRATION_MODULES, django
+        from ..discovery.context import DiscoveryContext
+
+        found: dict[str, list] = {}
+        urlconfs: dict[str, SourceFile] = {}
+        for path in project_files(self.root):
+            text = read_text(path)
+            source = parse_text(path, text) if text and _REGISTRATION_TEXT.search(text) else None
+            if source is None:
                 continue
             if "urlpatterns" in source.assignments:
                 urlconfs[os.path.abspath(path)] = source
@@ -175,7 +198,6 @@ class ProjectIndex:
             for symbol, registration in connexion_operations(spec):
                 found.setdefault(symbol.filename, []).append(registration)
         self._registrations = found
-        self._facts = facts
 
     @staticmethod
     def _file(found: dict[str, list], path: str, registration) -> None:
