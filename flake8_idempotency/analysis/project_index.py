@@ -56,6 +56,18 @@ _REGISTRATION_TEXT = re.compile(
     r"urlpatterns|\.register\(|add_url_rule|add_api_route|add_routes|add_route|add_resource|add_view"
     r"|\bRoute\(|Application\(|add_handlers|web\.view\("
 )
+#: Substrings every ``_REGISTRATION_TEXT`` match contains: ``in`` is a C substring
+#: search, ~100x faster than the regex on a file with no match (most files).
+_REGISTRATION_LITERALS = (
+    "urlpatterns", ".register(", "add_url_rule", "add_api_route", "add_route", "add_resource",
+    "add_view", "Route(", "Application(", "add_handlers", "web.view(",
+)
+
+
+def _mentions_registration(text: str) -> bool:
+    return any(literal in text for literal in _REGISTRATION_LITERALS) and bool(_REGISTRATION_TEXT.search(text))
+
+
 #: Include chains deeper than this are cut (and cycles with them).
 MAX_INCLUDE_DEPTH = 8
 
@@ -181,7 +193,7 @@ class ProjectIndex:
         urlconfs: dict[str, SourceFile] = {}
         for path in project_files(self.root):
             text = read_text(path)
-            source = parse_text(path, text) if text and _REGISTRATION_TEXT.search(text) else None
+            source = parse_text(path, text) if text and _mentions_registration(text) else None
             if source is None:
                 continue
             if "urlpatterns" in source.assignments:
