@@ -1,58 +1,433 @@
 """Benchmark: what the plugin adds to flake8, measured, never asserted in tests.
 
-Runs ``flake8`` as a fresh process (as python-lsp-server and pre-commit do) on the
-same file with and without the plugin installed, interleaved, and reports median
-CPU time. "Without" is a separate virtualenv holding only flake8 (same version),
-built once under ``benchmarks/.cache``.
+Every figure is a median of interleaved runs (bare flake8, flake8 with this plugin,
+flake8 with flake8-bugbear, one after the other, repeated), so that drift on a
+shared machine hits every side alike. Times are CPU seconds (user + system) of the
+measured process and its children, read with ``os.wait4``; they are steadier than
+wall time when other work runs on the machine. "Bare" and "bugbear" are separate
+virtualenvs under ``benchmarks/.cache`` holding flake8 of our version (plus
+flake8-bugbear); "plugin" is the interpreter running this script.
 
-    python benchmarks/run.py [--runs 21] [FILE ...]
+    python benchmarks/run.py corpus [--runs 5] [--sample 40]   # the budget table
+    python benchmarks/run.py findings [--update]                # IDM findings vs the reviewed set
+    python benchmarks/run.py endpoints                          # endpoints found per project
+    python benchmarks/run.py file [--runs 21] FILE ...          # one cold process per file, stdin
+
+The corpus (pinned projects from PyPI, ``corpus.py``) is downloaded on first use.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
+import re
 import statistics
 import subprocess
 import sys
 import sysconfig
+import time
 import venv
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
-CACHE = HERE / ".cache"
+CACHE = corpus.CACHE
 REPO = HERE.parent
+REVIEWED = HERE / "findings-reviewed.txt"
+BUGBEAR = "flake8-bugbear==26.10.27"
+#: The editor-latency file: a DRF views module of about 300 lines with endpoints.
+COLD_FILE = ("label-studio", "label_studio/io_storages/api.py")
+RELINTS = 500
+
+# -- environments ----------------------------------------------------------------
+
+
+def _venv(name: str, packages: list[str]) -> Path:
+    target = CACHE / name
+    python = target / "bin" / "python"
+    if not python.exists():
+        venv.create(target, with_pip=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *packages], check=True)
+    return python
 
 
 def bare_flake8() -> Path:
     """A virtualenv with flake8 alone, the same version as ours."""
     import flake8
 
-    target = CACHE / f"bare-flake8-{flake8.__version__}"
-    python = target / "bin" / "python"
-    if not python.exists():
-        venv.create(target, with_pip=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", f"flake8=={flake8.__version__}"], check=True)
-    return python
+    return _venv(f"bare-flake8-{flake8.__version__}", [f"flake8=={flake8.__version__}"])
 
 
-def cpu_seconds(command: list[str], stdin: bytes | None = None) -> float:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def bugbear_flake8() -> Path:
+    """flake8 (our version) + flake8-bugbear: the reference plugin."""
+    import flake8
+
+    return _venv(f"bugbear-flake8-{flake8.__version__}", [f"flake8=={flake8.__version__}", BUGBEAR])
 
 
-def measure(path: Path, runs: int, bare: Path) -> tuple[float, float]:
-    """Median CPU seconds of one cold flake8 process on ``path`` via stdin: (bare, with plugin)."""
-    data = path.read_bytes()
-    args = ["-m", "flake8", "--isolated", "--select=E,W,F,IDM", f"--stdin-display-name={path.name}", "-"]
-    bare_times, plugin_times = [], []
-    for _ in range(runs):  # interleaved, so drift hits both sides alike
-        bare_times.append(cpu_seconds([str(bare), *args], data))
-        plugin_times.append(cpu_seconds([sys.executable, *args], data))
-    return statistics.median(bare_times), statistics.median(plugin_times)
+# -- measuring one process ---------------------------------------------------------
+
+
+@dataclass
+class Usage:
+    cpu: float  # seconds, user + system, with the process's children
+    wall: float
+    maxrss_kib: int
+
+
+def run(command: list[str], cwd: Path | None = None, stdin: bytes | None = None) -> Usage:
+    """One process: its own CPU time and peak RSS (``wait4``), not this script's."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    if stdin is not None:
+        process.stdin.write(stdin)
+        process.stdin.close()
+    _, _, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = 0  # reaped here, not by subprocess
+    return Usage(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss)
+
+
+# -- the corpus slices -------------------------------------------------------------
+
+
+def endpoint_files(project: Path, files: list[Path]) -> set[Path]:
+    """Files of ``files`` where ``flake8-idempotency endpoints`` finds something."""
+    found: set[Path] = set()
+    for start in range(0, len(files), 200):
+        chunk = [str(path.relative_to(project)) for path in files[start:][:200]]
+        result = subprocess.run(
+            [sys.executable, "-m", "flake8_idempotency.cli", "endpoints", *chunk],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        for line in result.stdout.splitlines():
+            found.add((project / line.split(":", 1)[0]).resolve())
+    return found
+
+
+def slices(projects: list[Path], size: int) -> dict[str, dict[Path, list[Path]]]:
+    """Per project: a hash sample, a sample of files with no endpoint, files with endpoints."""
+    result: dict[str, dict[Path, list[Path]]] = {"sample": {}, "no-endpoint": {}, "endpoint": {}}
+    for project in projects:
+        files = corpus.python_files(project)
+        by_hash = corpus.sample(files, len(files), project, keep_order=True)
+        result["sample"][project] = sorted(by_hash[:size])
+        candidates = by_hash[: size * 3]
+        with_endpoints = endpoint_files(project, candidates)
+        result["no-endpoint"][project] = sorted([p for p in candidates if p.resolve() not in with_endpoints][:size])
+        all_with = endpoint_files(project, files)
+        result["endpoint"][project] = sorted(p for p in files if p.resolve() in all_with)[:size]
+    return result
+
+
+FLAKE8_ARGS = ["-m", "flake8", "--isolated", "-j1", "--select=E,W,F"]
+
+
+def lint(python: Path, project: Path, files: list[Path]) -> Usage:
+    return run([str(python), *FLAKE8_ARGS, *(str(path.relative_to(project)) for path in files)], cwd=project)
+
+
+# -- the figures ----------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    name: str
+    figure: str
+    budget: str
+    ok: bool | None
+
+    def cells(self) -> list[str]:
+        verdict = "" if self.ok is None else ("PASS" if self.ok else "FAIL")
+        return [self.name, self.figure, self.budget, verdict]
+
+
+def paired_ratio(bases: list[float], others: list[float]) -> float:
+    return statistics.median(other / base for base, other in zip(bases, others))
+
+
+def slice_figures(pythons: dict[str, Path], chosen: dict[Path, list[Path]], runs: int) -> dict[str, list[float]]:
+    """Per side: the total CPU seconds over every project, one total per round."""
+    totals: dict[str, list[float]] = {side: [] for side in pythons}
+    for round_number in range(runs):
+        round_totals = dict.fromkeys(pythons, 0.0)
+        for project, files in chosen.items():
+            if not files:
+                continue
+            for side, python in pythons.items():  # interleaved per project
+                round_totals[side] += lint(python, project, files).cpu
+        for side, total in round_totals.items():
+            totals[side].append(total)
+        print(f"  round {round_number + 1}/{runs}: " + ", ".join(f"{s} {t:.2f}s" for s, t in round_totals.items()))
+    return totals
+
+
+def cold_file(pythons: dict[str, Path], runs: int) -> dict[str, list[Usage]]:
+    name, relative = COLD_FILE
+    project = corpus.project_dir(name, corpus.PROJECTS[name])
+    data = (project / relative).read_bytes()
+    args = ["-m", "flake8", "--select=E,W,F,IDM", f"--stdin-display-name={relative}", "-"]
+    usages: dict[str, list[Usage]] = {side: [] for side in pythons}
+    for _ in range(runs):
+        for side, python in pythons.items():
+            usages[side].append(run([str(python), *args], cwd=project, stdin=data))
+    return usages
+
+
+def summary_vs_flake8(bare: Path, projects: list[Path], runs: int) -> tuple[list[float], list[float]]:
+    """Whole corpus: ``flake8-idempotency summary`` vs bare flake8 (-j2 both ways, CPU summed)."""
+    summary_cli = Path(sys.executable).with_name("flake8-idempotency")
+    summaries, flake8s = [], []
+    for round_number in range(runs):
+        summary_total = flake8_total = 0.0
+        for project in projects:
+            flake8_total += run([str(bare), "-m", "flake8", "--isolated", "-j2", "--select=E,W,F", "."], project).cpu
+            summary_total += run([str(summary_cli), "summary", "."], project).cpu
+        summaries.append(summary_total)
+        flake8s.append(flake8_total)
+        print(f"  round {round_number + 1}/{runs}: summary {summary_total:.1f}s, bare flake8 {flake8_total:.1f}s")
+    return summaries, flake8s
+
+
+RELINT_SCRIPT = r"""
+import os, sys
+from flake8.main.application import Application
+path, count, select = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+page = os.sysconf("SC_PAGE_SIZE")
+def rss():
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * page / 1024 / 1024
+original = open(path, encoding="utf-8").read()
+samples = {}
+try:
+    for i in range(1, count + 1):
+        with open(path, "w", encoding="utf-8") as handle:  # an edit per lint, as in an editor
+            handle.write(original + f"\n# edit {i}\n")
+        Application().run([f"--select={select}", f"--output-file={os.devnull}", path])
+        if i in (1, 50, 100, 200, 300, 400, 500) or i == count:
+            samples[i] = rss()
+finally:
+    os.remove(path)
+print(" ".join(f"{i}:{mb:.1f}" for i, mb in samples.items()))
+"""
+
+
+def relint(python: Path, select: str, count: int = RELINTS) -> dict[int, float]:
+    """RSS (MiB) after 1..500 lints of one file in one process (VS Code's in-process mode)."""
+    name, relative = COLD_FILE
+    project = corpus.project_dir(name, corpus.PROJECTS[name])
+    copy = project / Path(relative).with_name("_bench_relint.py")
+    copy.write_bytes((project / relative).read_bytes())
+    out = subprocess.run(
+        [str(python), "-c", RELINT_SCRIPT, str(copy.relative_to(project)), str(count), select],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {int(i): float(mb) for i, mb in (item.split(":") for item in out.split())}
+
+
+def peak_rss(pythons: dict[str, Path], chosen: dict[Path, list[Path]]) -> dict[str, int]:
+    """The largest peak RSS (KiB) of one -j1 flake8 process over each project's sample."""
+    peaks = dict.fromkeys(pythons, 0)
+    for project, files in chosen.items():
+        for side, python in pythons.items():
+            peaks[side] = max(peaks[side], lint(python, project, files).maxrss_kib)
+    return peaks
+
+
+def corpus_command(args: argparse.Namespace) -> int:
+    projects = corpus.fetch()
+    bare, bugbear, plugin = bare_flake8(), bugbear_flake8(), Path(sys.executable)
+    print(f"slices: {args.sample} files per project")
+    chosen = slices(projects, args.sample)
+    counts = {kind: sum(len(files) for files in per.values()) for kind, per in chosen.items()}
+    print("files: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()))
+    rows: list[Row] = []
+
+    print(f"sample of {counts['sample']} files, -j1, {args.runs} interleaved rounds")
+    sides = {"bare": bare, "plugin": plugin, "bugbear": bugbear}
+    totals = slice_figures(sides, chosen["sample"], args.runs)
+    added = paired_ratio(totals["bare"], totals["plugin"]) - 1
+    bugbear_added = paired_ratio(totals["bare"], totals["bugbear"]) - 1
+    base = statistics.median(totals["bare"])
+    rows.append(
+        Row(
+            f"added time, {counts['sample']}-file sample (bare {base:.2f} s)",
+            f"+{added:.1%}",
+            "<= +10%",
+            added <= 0.10,
+        )
+    )
+    rows.append(Row("flake8-bugbear on the same sample (reference)", f"+{bugbear_added:.1%}", "", None))
+
+    print(f"no-endpoint slice, {counts['no-endpoint']} files")
+    totals = slice_figures({"bare": bare, "plugin": plugin}, chosen["no-endpoint"], args.runs)
+    no_endpoint = paired_ratio(totals["bare"], totals["plugin"]) - 1
+    label = f"added time, {counts['no-endpoint']} files with no endpoint"
+    rows.append(Row(label, f"{no_endpoint:+.1%}", "<= +2%", no_endpoint <= 0.02))
+
+    print(f"endpoint slice, {counts['endpoint']} files")
+    totals = slice_figures({"bare": bare, "plugin": plugin}, chosen["endpoint"], args.runs)
+    with_endpoints = paired_ratio(totals["bare"], totals["plugin"]) - 1
+    label = f"added time, {counts['endpoint']} files with endpoints (worst case)"
+    rows.append(Row(label, f"{with_endpoints:+.1%}", "", None))
+
+    print(f"cold single file, {args.cold_runs} interleaved runs")
+    cold = cold_file({"bare": bare, "plugin": plugin}, args.cold_runs)
+    cpu = {side: statistics.median(u.cpu for u in usages) for side, usages in cold.items()}
+    wall = {side: statistics.median(u.wall for u in usages) for side, usages in cold.items()}
+    cold_path = corpus.project_dir(COLD_FILE[0], corpus.PROJECTS[COLD_FILE[0]]) / COLD_FILE[1]
+    lines = len(cold_path.read_text(encoding="utf-8").splitlines())
+    added_ms = (cpu["plugin"] - cpu["bare"]) * 1000
+    rows.append(
+        Row(
+            f"cold `flake8 -` on {COLD_FILE[1]} ({lines} lines)",
+            f"{cpu['bare'] * 1000:.0f} -> {cpu['plugin'] * 1000:.0f} ms CPU (+{added_ms:.0f} ms);"
+            f" wall {wall['bare'] * 1000:.0f} -> {wall['plugin'] * 1000:.0f} ms",
+            "<= +100 ms",
+            added_ms <= 100,
+        )
+    )
+
+    if args.summary_runs:
+        print(f"summary over the whole corpus, {args.summary_runs} interleaved rounds")
+        summaries, flake8s = summary_vs_flake8(bare, projects, args.summary_runs)
+        ratio = paired_ratio(flake8s, summaries)
+        rows.append(
+            Row(
+                "`flake8-idempotency summary`, whole corpus",
+                f"{statistics.median(summaries):.1f} s vs bare flake8"
+                f" {statistics.median(flake8s):.1f} s = {ratio:.2f}x",
+                "<= 0.5x",
+                ratio <= 0.5,
+            )
+        )
+
+    print("peak RSS")
+    peaks = peak_rss({"bare": bare, "plugin": plugin}, chosen["sample"])
+    ratio = peaks["plugin"] / peaks["bare"]
+    rows.append(
+        Row(
+            "peak RSS, -j1 over a project's sample (largest)",
+            f"{peaks['bare'] / 1024:.0f} -> {peaks['plugin'] / 1024:.0f} MiB = {ratio:.2f}x",
+            "<= 1.5x",
+            ratio <= 1.5,
+        )
+    )
+
+    count = args.relints
+    print(f"RSS over {count} in-process re-lints (edited each time)")
+    plugin_rss = relint(plugin, "E,W,F,IDM", count)
+    bare_rss = relint(bare, "E,W,F", count)
+    early = min(100, count)
+    growth = plugin_rss[count] - plugin_rss[early]
+    bare_growth = bare_rss[count] - bare_rss[early]
+    rows.append(
+        Row(
+            f"RSS after {count} re-lints in one process",
+            f"lint 1 {plugin_rss[1]:.1f}, {early} {plugin_rss[early]:.1f}, {count} {plugin_rss[count]:.1f} MiB;"
+            f" growth {early}->{count} {growth:+.1f} MiB (bare flake8 {bare_growth:+.1f})",
+            "no growth (<= bare + 1 MiB)",
+            growth <= bare_growth + 1.0,
+        )
+    )
+    print(f"  plugin: {plugin_rss}\n  bare:   {bare_rss}")
+
+    print()
+    print("| figure | value | budget | verdict |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row.cells()) + " |")
+    print(f"\nmedians of {args.runs} interleaved rounds (cold file: {args.cold_runs}); CPU seconds via wait4")
+    return 0 if all(row.ok is not False for row in rows) else 1
+
+
+# -- findings and endpoints over the corpus ----------------------------------------------
+
+_FINDING = re.compile(r"^\./(?P<path>[^:]+):(?P<line>\d+):\d+: (?P<code>IDM\d{3}) ")
+
+
+def current_findings(projects: list[Path]) -> list[str]:
+    found = []
+    for project in projects:
+        result = subprocess.run(
+            [sys.executable, "-m", "flake8", "--isolated", "--select=IDM", "-j2", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        for line in result.stdout.splitlines():
+            match = _FINDING.match(line)
+            if match:
+                found.append(f"{project.name}/{match['path']}:{match['line']}: {match['code']}")
+    return sorted(found)
+
+
+def reviewed_findings() -> list[str]:
+    if not REVIEWED.exists():
+        return []
+    lines = REVIEWED.read_text(encoding="utf-8").splitlines()
+    return sorted(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def findings_command(args: argparse.Namespace) -> int:
+    projects = corpus.fetch()
+    found = current_findings(projects)
+    per_code = sorted(Counter(line.split()[-1] for line in found).items())
+    print(f"{len(found)} findings: " + ", ".join(f"{code} {count}" for code, count in per_code))
+    if args.update:
+        header = "# path:line: CODE, relative to benchmarks/.cache/corpus; reviewed in findings-review.md\n"
+        REVIEWED.write_text(header + "".join(f"{line}\n" for line in found), encoding="utf-8")
+        print(f"wrote {REVIEWED.relative_to(REPO)}")
+        return 0
+    reviewed = reviewed_findings()
+    new, gone = sorted(set(found) - set(reviewed)), sorted(set(reviewed) - set(found))
+    for line in new:
+        print(f"+ {line}   (not reviewed)")
+    for line in gone:
+        print(f"- {line}   (reviewed, no longer found)")
+    if new or gone:
+        print("findings changed: review them, then `run.py findings --update`")
+        return 1
+    print("findings match the reviewed set")
+    return 0
+
+
+def endpoints_command(args: argparse.Namespace) -> int:
+    projects = corpus.fetch()
+    cli = Path(sys.executable).with_name("flake8-idempotency")
+    print("| project | endpoints | files | by method |")
+    print("|---|---:|---:|---|")
+    for project in projects:
+        result = subprocess.run([str(cli), "endpoints", "."], cwd=project, capture_output=True, text=True)
+        out = result.stdout.splitlines()
+        methods = Counter(line.split()[1] for line in out if len(line.split()) > 1)
+        files = len({line.split(":", 1)[0] for line in out})
+        listed = ", ".join(f"{method} {count}" for method, count in methods.most_common())
+        print(f"| {project.name} | {len(out)} | {files} | {listed} |")
+    return 0
+
+
+# -- one file, cold -------------------------------------------------------------------------
 
 
 def default_files() -> list[Path]:
@@ -64,23 +439,47 @@ def default_files() -> list[Path]:
     ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--runs", type=int, default=21)
-    args = parser.parse_args()
-    os.environ.pop("PYTHONPATH", None)
+def file_command(args: argparse.Namespace) -> int:
     bare = bare_flake8()
     print(f"{'file':<28} {'lines':>6} {'bare ms':>8} {'plugin ms':>9} {'added ms':>8} {'ratio':>6}")
     for path in args.files or default_files():
         lines = len(path.read_text(encoding="utf-8", errors="replace").splitlines())
-        bare_s, plugin_s = measure(path, args.runs, bare)
+        data = path.read_bytes()
+        command = ["-m", "flake8", "--isolated", "--select=E,W,F,IDM", f"--stdin-display-name={path.name}", "-"]
+        bare_times, plugin_times = [], []
+        for _ in range(args.runs):  # interleaved, so drift hits both sides alike
+            bare_times.append(run([str(bare), *command], stdin=data).cpu)
+            plugin_times.append(run([sys.executable, *command], stdin=data).cpu)
+        bare_s, plugin_s = statistics.median(bare_times), statistics.median(plugin_times)
         print(
             f"{path.name:<28} {lines:>6} {bare_s * 1000:>8.1f} {plugin_s * 1000:>9.1f}"
             f" {(plugin_s - bare_s) * 1000:>8.1f} {plugin_s / bare_s:>6.3f}"
         )
     print(f"median CPU time of {args.runs} interleaved cold runs per side, flake8 reading stdin")
     return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command")
+    bench = commands.add_parser("corpus", help="every figure with its budget (the default)")
+    bench.add_argument("--runs", type=int, default=5, help="interleaved rounds over the slices")
+    bench.add_argument("--sample", type=int, default=40, help="files per project in each slice")
+    bench.add_argument("--cold-runs", type=int, default=21)
+    bench.add_argument("--relints", type=int, default=RELINTS, help="in-process lints of one file")
+    bench.add_argument("--summary-runs", type=int, default=3, help="0 skips the whole-corpus summary figure")
+    findings = commands.add_parser("findings", help="IDM findings over the corpus vs findings-reviewed.txt")
+    findings.add_argument("--update", action="store_true", help="write the current findings as the reviewed set")
+    commands.add_parser("endpoints", help="endpoints per project")
+    single = commands.add_parser("file", help="cold flake8 on single files via stdin")
+    single.add_argument("files", nargs="*", type=Path)
+    single.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    os.environ.pop("PYTHONPATH", None)
+    if args.command is None:
+        args = parser.parse_args(["corpus", *sys.argv[1:]])
+    commands_run = {"corpus": corpus_command, "findings": findings_command, "endpoints": endpoints_command}
+    return {**commands_run, "file": file_command}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,8 @@ class FileResult:
 def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -> FileResult:
     result = FileResult()
     index = project_index(config)
+    # The text pre-filter first: the project index reads the whole project, so a file
+    # with no framework text asks only the OpenAPI specs (cheap) whether it is routed.
     if not may_contain_endpoints(lines) and not index.registers(filename):
         return result
     from .discovery import discover_endpoints

@@ -137,8 +137,15 @@ class ProjectResolver:
         data = read_text(path)
         if data is None:
             return None
+
+        class _NamesOnlyBuilder(AstroidBuilder):
+            def delayed_assattr(self, node) -> None:
+                """Skipped: it infers every ``self.x = ...`` of the module, which imports
+                and builds other modules (seconds on a large project), to record instance
+                attributes; only module-level names are looked up here."""
+
         try:
-            builder = AstroidBuilder(astroid.MANAGER, apply_transforms=False)
+            builder = _NamesOnlyBuilder(astroid.MANAGER, apply_transforms=False)
             module = builder.string_build(data, modname=modname, path=path)
         except Exception:  # any file the project holds may be broken
             return None

@@ -243,12 +243,17 @@ class DiscoveryContext:
 
 
 def _unwrap(node: ast.expr | None) -> ast.expr | None:
-    """``View.as_view()`` -> ``View``; ``Resource(store)`` -> ``Resource``."""
+    """``View.as_view()`` -> ``View``; ``Resource(store)`` -> ``Resource``.
+
+    A call to anything else (``wrap(handler, hooks)``) returns some other callable,
+    not the function called: it is no target (None).
+    """
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in ("as_view", "as_view_func"):
             return func.value
-        return func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        return func if name[:1].isupper() else None
     return node
 
 

@@ -30,11 +30,20 @@ def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
             framework, methods = declared
             for path in _action_paths(context, handler, cls):
                 yield from context.endpoints(handler, cls, methods, path, framework)
-        elif cls is None and handler.args.args:
+        elif cls is None and handler.args.args and not _takes_response(handler):
             request = handler.args.args[0].arg
             methods = branched_methods(handler, frozenset({request}))
             if methods:
                 yield from context.endpoints(handler, cls, methods, None, "django")
+
+
+#: A function given the response already made is post-processing (middleware, test
+#: client, decorator helpers), never a view, even when it branches on the method.
+_RESPONSE_PARAMETERS = frozenset({"response", "resp"})
+
+
+def _takes_response(handler) -> bool:
+    return any(argument.arg in _RESPONSE_PARAMETERS for argument in handler.args.args)
 
 
 def _declared_methods(context: DiscoveryContext, handler, cls) -> tuple[str, tuple[str, ...]] | None:

@@ -41,6 +41,12 @@ CRITICAL_WORDS = frozenset(
     }
 )
 
+#: A handler name starting with one of these verbs changes an existing thing
+#: (``update_order`` sets a sort order, ``set_payment_method``): repeating it sets the
+#: same value again. Its words alone (path, name, class) do not make it critical;
+#: a provider call or a created critical record still do.
+UPDATE_VERBS = frozenset({"update", "set", "edit", "rename", "sort", "modify"})
+
 #: Brand names that camelCase splitting would break into a critical word (``PayPal`` is not ``pay``).
 JOINED_NAMES = ("PayPal", "PayU")
 

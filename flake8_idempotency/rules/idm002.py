@@ -131,6 +131,9 @@ class Reason:
 
 
 def word_reason(endpoint: Endpoint, vocab: Vocabulary) -> Reason | None:
+    first = words_of(endpoint.handler.name)[:1]
+    if first and first[0] in critical.UPDATE_VERBS:
+        return None  # ``update_order``: an update of something; repeated, it sets the same again
     places = (
         ("path", _PATH_PARAMETER.sub("/", endpoint.path or "")),
         ("handler name", endpoint.handler.name),

@@ -1,0 +1,117 @@
+"""The benchmark corpus: pinned real projects from PyPI, only their ``.py`` files.
+
+Each project is fetched once with ``pip download --no-deps NAME==VERSION`` (a wheel,
+or an sdist when there is no wheel) into ``benchmarks/.cache/dist`` and its Python
+files are extracted to ``benchmarks/.cache/corpus/NAME-VERSION/``. Nothing is imported
+or installed: the corpus is only text for flake8 to read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+DIST = CACHE / "dist"
+CORPUS = CACHE / "corpus"
+
+#: name -> exact version; current releases when the corpus was last reviewed
+#: (findings-reviewed.txt holds the reviewed findings for exactly these).
+PROJECTS: dict[str, str] = {
+    "django": "5.2.19",
+    "djangorestframework": "3.18.3",
+    "label-studio": "1.23.2",
+    "mlflow": "3.18.0",
+    "wagtail": "8.0.1",
+    "flask-appbuilder": "5.3.0",
+    "fastapi-users": "15.0.5",
+}
+
+
+def project_dir(name: str, version: str) -> Path:
+    return CORPUS / f"{name}-{version}"
+
+
+def _archive(name: str, version: str) -> Path | None:
+    stem = name.replace("-", "_").lower()
+    for path in sorted(DIST.glob("*")):
+        lowered = path.name.lower().replace("-", "_")
+        if lowered.startswith(f"{stem}_{version}") or lowered.startswith(f"{stem}-{version}"):
+            return path
+    return None
+
+
+def _extract(archive: Path, target: Path) -> int:
+    """Write the archive's ``.py`` members under ``target``; return how many."""
+    count = 0
+    tmp = target.with_name(target.name + ".part")
+    tmp.mkdir(parents=True, exist_ok=True)
+    if archive.suffix == ".whl" or archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as bundle:
+            for member in bundle.infolist():
+                if member.filename.endswith(".py") and ".." not in member.filename:
+                    out = tmp / member.filename
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_bytes(bundle.read(member))
+                    count += 1
+    else:
+        with tarfile.open(archive) as bundle:
+            for member in bundle.getmembers():
+                if member.isfile() and member.name.endswith(".py") and ".." not in member.name:
+                    out = tmp / member.name
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.write_bytes(bundle.extractfile(member).read())
+                    count += 1
+    tmp.rename(target)
+    return count
+
+
+def fetch(log=print) -> list[Path]:
+    """Every pinned project's directory, downloading and extracting what is missing."""
+    DIST.mkdir(parents=True, exist_ok=True)
+    dirs = []
+    for name, version in PROJECTS.items():
+        target = project_dir(name, version)
+        if not target.is_dir():
+            if _archive(name, version) is None:
+                log(f"downloading {name}=={version}")
+                subprocess.run(
+                    [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(DIST), f"{name}=={version}"],
+                    check=True,
+                    stderr=subprocess.DEVNULL,
+                )
+            archive = _archive(name, version)
+            if archive is None:
+                raise SystemExit(f"corpus: pip download gave no archive for {name}=={version}")
+            log(f"extracting {archive.name}: {_extract(archive, target)} .py files")
+        dirs.append(target)
+    return dirs
+
+
+def python_files(directory: Path) -> list[Path]:
+    return sorted(path for path in directory.rglob("*.py") if path.is_file())
+
+
+def sample(files: list[Path], size: int, root: Path, keep_order: bool = False) -> list[Path]:
+    """A fixed, deterministic sample: the ``size`` files whose relative path hashes lowest.
+
+    Stable across machines and runs, spread over the whole tree (not the first
+    directory alphabetically), and unchanged for files kept when others are added.
+    ``keep_order`` returns them in hash order (the first ``k`` are the ``k``-sample).
+    """
+
+    def key(path: Path) -> str:
+        return hashlib.sha1(path.relative_to(root).as_posix().encode()).hexdigest()
+
+    chosen = sorted(files, key=key)[:size]
+    return chosen if keep_order else sorted(chosen)
+
+
+def relative(path: Path | str) -> str:
+    """A path as written in findings-reviewed.txt: relative to the corpus directory."""
+    return Path(path).resolve().relative_to(CORPUS.resolve()).as_posix()
