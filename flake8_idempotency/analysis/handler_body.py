@@ -17,12 +17,11 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import os
 
 from ..discovery.model import Endpoint
 from .budget import UNLIMITED, Budget
 from .project import ProjectResolver
-from .source import FunctionNode, SourceFile
+from .source import FunctionNode, SourceFile, display_path
 
 #: Definitions nested in a handler do not run when the handler runs.
 _NOT_EXECUTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -78,12 +77,7 @@ class BodyNode:
         home = self.via[-1].filename
         if home == self.via[0].caller_filename:
             return f" (in {chain}, line {line})"
-        return f" (in {chain}, {_display_path(home)}:{line})"
-
-
-def _display_path(path: str) -> str:
-    relative = os.path.relpath(path) if os.path.isabs(path) else path
-    return relative.replace(os.sep, "/")
+        return f" (in {chain}, {display_path(home)}:{line})"
 
 
 def resolve_call(

@@ -156,16 +156,23 @@ class ProjectResolver:
         return module
 
     def lookup(self, from_file: str, dotted: str) -> Definition | None:
-        """Follow ``pkg.mod.name`` (re-exports included) to its definition."""
+        """Follow ``pkg.mod.name`` (re-exports included) to its definition.
+
+        The module's own top-level statements answer most lookups (``ast``, cached);
+        astroid is the hard case: a name the module only gets from ``import *``.
+        """
         for _ in range(MAX_HOPS):
             module_part, _, name = dotted.rpartition(".")
             if not name:
                 return None
             path = find_module_file(from_file, module_part or ".")
-            module = self._module(path) if path else None
-            if module is None:
+            source = self.source_file(path) if path else None
+            if source is None:
                 return None
-            found = self._define(module, name)
+            found = _define_from_source(source, name)
+            if found is _STAR_IMPORTED:
+                module = self._module(path)
+                found = self._define(module, name) if module is not None else None
             if found is None:
                 return None
             if isinstance(found, str):  # a re-export: ``from .routers import api``
@@ -221,6 +228,61 @@ class ProjectResolver:
                 if callee:
                     return Definition("call", (callee,), keywords)
         return Definition("other", ())
+
+
+#: A name the module does not bind itself but may get from ``from x import *``.
+_STAR_IMPORTED = object()
+
+
+def _define_from_source(source: SourceFile, name: str) -> Definition | str | object | None:
+    """What the module's last top-level binding of ``name`` is: a class, a function, a
+    call's result, or a re-export (the dotted origin, to follow)."""
+    modname = module_name_for(source.filename)[0]
+
+    def origin(node: ast.expr) -> str | None:
+        dotted = source.dotted_name(node)
+        if dotted and not source.imported_name(node):
+            return f"{modname}.{dotted}" if modname else dotted
+        return dotted
+
+    found: Definition | str | None = None
+    for statement in source.tree.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == name:
+            found = Definition("class", tuple(filter(None, map(origin, statement.bases))))
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
+            found = Definition("function", ())
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and name in _assigned_names(statement):
+            found = _assigned_definition(statement.value, origin)
+        elif isinstance(statement, (ast.Import, ast.ImportFrom)) and name in _imported_names(statement):
+            found = source.imports.get(name)
+    if found is None and any(
+        isinstance(statement, ast.ImportFrom) and any(alias.name == "*" for alias in statement.names)
+        for statement in source.tree.body
+    ):
+        return _STAR_IMPORTED
+    return found
+
+
+def _assigned_names(statement: ast.Assign | ast.AnnAssign) -> set[str]:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    return {target.id for target in targets if isinstance(target, ast.Name)}
+
+
+def _imported_names(statement: ast.Import | ast.ImportFrom) -> set[str]:
+    return {alias.asname or alias.name.partition(".")[0] for alias in statement.names}
+
+
+def _assigned_definition(value: ast.expr | None, origin) -> Definition:
+    if isinstance(value, ast.Call):
+        callee = origin(value.func)
+        keywords = tuple(
+            (keyword.arg, keyword.value.value)
+            for keyword in value.keywords
+            if keyword.arg and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str)
+        )
+        if callee:
+            return Definition("call", (callee,), keywords)
+    return Definition("other", ())
 
 
 def _parse_source(path: str) -> SourceFile | None:

@@ -29,6 +29,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS
 from .project import find_module_file, module_name_for
@@ -116,12 +117,17 @@ def parse_symbol_home(from_file: str, dotted: str) -> tuple[SourceFile | None, s
 class ProjectIndex:
     def __init__(self, root: str, config=None) -> None:
         self.root = os.path.abspath(root)
-        self.collectors = fact_collectors(config) if config is not None else ()
+        self._config = config
         self._cache_file = _cache_file(self.root, repr(config))
         self._registrations: dict[str, list] | None = None
         self._operations: dict[str, list] | None = None
         #: fact name -> (scope directory, values found in one file there)
         self._facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
+
+    @cached_property
+    def _collectors(self) -> tuple[FactCollector, ...]:
+        """The rules' project facts; asked only when the index is built (imports the rules)."""
+        return fact_collectors(self._config) if self._config is not None else ()
 
     def registrations_for(self, filename: str) -> list:
         """Registrations found in other files whose target lives in ``filename``."""
@@ -197,7 +203,7 @@ class ProjectIndex:
         text = read_text(path)
         if not text or not any(word in text for word in _WEB_WORDS):
             return {}
-        wanted = [collector for collector in self.collectors if collector.text.search(text)]
+        wanted = [collector for collector in self._collectors if collector.text.search(text)]
         registers = bool(_REGISTRATION_TEXT.search(text))
         source = parse_text(path, text) if (wanted or registers) else None
         if source is None:

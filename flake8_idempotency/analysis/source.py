@@ -159,6 +159,12 @@ def parse_text(path: str, text: str | None) -> SourceFile | None:
     return SourceFile.from_tree(tree, path, text.splitlines(keepends=True))
 
 
+def display_path(filename: str) -> str:
+    """``./shop/app.py`` or an absolute path under the current directory -> ``shop/app.py``."""
+    relative = os.path.relpath(filename) if os.path.isabs(filename) else os.path.normpath(filename)
+    return relative.replace(os.sep, "/")
+
+
 def source_text(node: ast.AST) -> str:
     """The node as source, for messages and comparing expressions; ``""`` when it cannot
     be written (``ast.unparse`` recurses: a 1000-deep expression must not break a rule)."""

@@ -16,10 +16,11 @@ from flake8.formatting.base import BaseFormatter
 from flake8.formatting.default import Default, SimpleFormatter
 from flake8.violation import Violation
 
-from ..cli import analyze_path
+from ..analysis.source import display_path
 from .github import annotation
-from .render import _relative, render_text
-from .summary import summarize
+
+# flake8 imports every report plugin at start-up, whichever format is chosen: the
+# summary's machinery (discovery, rules) is imported in ``stop()``, when it is used.
 
 
 class SummaryFormatter(SimpleFormatter):
@@ -32,6 +33,10 @@ class SummaryFormatter(SimpleFormatter):
         self.checked.append(filename)
 
     def stop(self) -> None:
+        from ..cli import analyze_path
+        from .render import render_text
+        from .summary import summarize
+
         readable = [name for name in self.checked if os.path.isfile(name)]  # stdin cannot be read twice
         reports = [report for name in readable for report in analyze_path(name, self.options)]
         partial = len(readable) < len(self.checked) or any(os.path.isfile(path) for path in self.options.filenames)
@@ -48,6 +53,5 @@ class GitHubFormatter(BaseFormatter):
     """
 
     def format(self, error: Violation) -> str:
-        return annotation(
-            _relative(error.filename), error.line_number, error.column_number, error.code, f"{error.code} {error.text}"
-        )
+        message = f"{error.code} {error.text}"
+        return annotation(display_path(error.filename), error.line_number, error.column_number, error.code, message)

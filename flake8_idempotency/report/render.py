@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from urllib.parse import quote
 
 from .. import __version__
+from ..analysis.source import display_path
 from ..rules import RULES
 from .github import annotation, command
 from .inventory import inventory_line
@@ -158,7 +158,7 @@ def _findings(summary: ProjectSummary):
 def render_github(summary: ProjectSummary) -> str:
     """One ``::warning`` per finding, then the verdict (``::error`` when it fails)."""
     lines = [
-        annotation(_relative(filename), finding.line, finding.col + 1, finding.code, finding.message)
+        annotation(display_path(filename), finding.line, finding.col + 1, finding.code, finding.message)
         for filename, finding in _findings(summary)
     ]
     verdict = f"verdict: {summary.verdict}, {_scope(summary)}" + (f": {summary.detail}" if summary.detail else "")
@@ -168,13 +168,7 @@ def render_github(summary: ProjectSummary) -> str:
 
 def _uri(filename: str) -> str:
     """A relative, forward-slash URI as SARIF viewers (GitHub code scanning) expect."""
-    return quote(_relative(filename))
-
-
-def _relative(filename: str) -> str:
-    """``./shop/app.py`` or an absolute path under the current directory -> ``shop/app.py``."""
-    relative = os.path.relpath(filename) if os.path.isabs(filename) else os.path.normpath(filename)
-    return relative.replace(os.sep, "/")
+    return quote(display_path(filename))
 
 
 FORMATS = {
