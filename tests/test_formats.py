@@ -113,11 +113,11 @@ def test_summary_github_format_annotates_every_finding_and_the_verdict():
     result = cli("summary", "--format", "github", cwd=PROJECTS / "fastapi_project")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "::warning file=shop/routers/orders.py,line=10,col=5,title=IDM003::IDM003 DELETE /orders/{order_id} raises"
+        "::warning file=shop/routers/orders.py,line=10,col=5,title=IDM003::IDM003 DELETE /api/orders/{order_id} raises"
         " NoResultFound if the order is gone (in delete_order, shop/services.py:8): a retry answers 500."
         " Use one_or_none() or catch NoResultFound.",
         "::error title=flake8-idempotency::verdict: fail, 4 endpoints in 6 files:"
-        " DELETE /orders/{order_id} answers 500 when the resource is already gone",
+        " DELETE /api/orders/{order_id} answers 500 when the resource is already gone",
     ]
     clean = cli("summary", "--format", "github", cwd=PROJECTS / "get_only_project")
     assert clean.returncode == 0

@@ -75,7 +75,7 @@ def test_summary_of_single_files_says_it_is_partial():
     result = cli("summary", "--format", "json", "shop/blueprints/payments.py", cwd=project)
     data = json.loads(result.stdout)
     assert data["scope"] == {"files": 1, "partial": True}
-    assert [endpoint["path"] for endpoint in data["endpoints"]] == ["/payments"]
+    assert [endpoint["path"] for endpoint in data["endpoints"]] == ["/v1/payments"]  # mounted in shop/__init__.py
 
 
 def test_flake8_idm_summary_format_keeps_flake8_exit_code():

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS, MOUNT_CALLS
 from .project import find_module_file, module_name_for
 from .source import MAX_FILE_BYTES, SourceFile, call_argument, literal_string, package_and_name, parse_text, read_text
 
@@ -62,7 +62,7 @@ _SKIPPED_DIRECTORIES = frozenset(
 _WEB_WORDS = (*FRAMEWORK_PACKAGES, "MIDDLEWARE", "REST_FRAMEWORK", "urlpatterns")
 _REGISTRATION_TEXT = re.compile(
     r"urlpatterns|\.register\(|add_url_rule|add_api_route|add_routes|add_route|add_resource|add_view"
-    r"|\bRoute\(|Application\(|add_handlers|web\.view\("
+    r"|\bRoute\(|Application\(|add_handlers|web\.view\(|include_router|register_blueprint"
 )
 #: Include chains deeper than this are cut (and cycles with them).
 MAX_INCLUDE_DEPTH = 8
@@ -120,6 +120,8 @@ class ProjectIndex:
         self._config = config
         self._cache_file = _cache_file(self.root, repr(config))
         self._registrations: dict[str, list] | None = None
+        #: (router's file, router's name) -> (prefix it is mounted under, replaces its own)
+        self._mounts: dict[tuple[str, str], list[tuple[str, bool]]] = {}
         self._operations: dict[str, list] | None = None
         #: fact name -> (scope directory, values found in one file there)
         self._facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
@@ -134,6 +136,13 @@ class ProjectIndex:
         if self._registrations is None:
             self._build()
         return self._registrations.get(os.path.abspath(filename), [])
+
+    def mounts_for(self, filename: str, name: str) -> list[tuple[str, bool]]:
+        """Where a router object (``name`` in ``filename``) is mounted: (prefix, whether
+        it replaces the router's own prefix), from anywhere in the project."""
+        if self._registrations is None:
+            self._build()
+        return self._mounts.get((os.path.abspath(filename), name), [])
 
     def fact(self, name: str, for_file: str) -> frozenset[str]:
         """A rule's project fact, united over the files whose app covers ``for_file``.
@@ -182,11 +191,14 @@ class ProjectIndex:
             _save_cache(self._cache_file, extracts)
         found: dict[str, list] = {}
         self._facts = {}
+        self._mounts = {}
         for extract in (entry[2] for entry in extracts.values()):
             for target_file, *fields in extract.get("registrations", ()):
                 found.setdefault(target_file, []).append(_registration(Registration, fields))
             for name, scope, values in extract.get("facts", ()):
                 self._facts.setdefault(name, []).append((scope, frozenset(values)))
+            for router_file, router_name, prefix, replaces in extract.get("mounts", ()):
+                self._mounts.setdefault((router_file, router_name), []).append((prefix, replaces))
         urlconfs = {path: entry[2] for path, entry in extracts.items() if "urlconf" in entry[2]}
         for symbol, registration in _django_routes(urlconfs):
             found.setdefault(symbol.filename, []).append(replace(registration, target=symbol.name))
@@ -222,6 +234,9 @@ class ProjectIndex:
                 for route, kind, target in _urlconf_entries(source)
             ]
             extract["routers"] = _routers(source)
+        mounts = _mounts(source)
+        if mounts:
+            extract["mounts"] = mounts
         context = DiscoveryContext(source)
         for module in REGISTRATION_MODULES:
             if module is django:
@@ -260,7 +275,7 @@ def _registration(cls, fields: list):
 
 
 #: Bumped whenever an extract's shape or meaning changes: old caches are ignored.
-CACHE_VERSION = 1
+CACHE_VERSION = 3
 
 
 def _cache_file(root: str, config_key: str) -> str | None:
@@ -389,6 +404,23 @@ def _urlconf_entry(source: SourceFile, element: ast.expr) -> Iterator[tuple[str,
     symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
     if symbol is not None:
         yield route, "view", Symbol(os.path.abspath(symbol.filename), symbol.name)
+
+
+def _mounts(source: SourceFile) -> list[list[str]]:
+    """``app.include_router(orders.router, prefix="/api")`` -> ``[[orders file, "router", "/api", False]]``."""
+    found = []
+    for call in source.calls:
+        attribute = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        keyword, replaces = MOUNT_CALLS.get(attribute, (None, False))
+        prefix = literal_string(call_argument(call, None, (keyword,))) if keyword else None
+        mounted = call_argument(call, 0, ("router", "blueprint"))
+        reference = source.dotted_name(mounted) if prefix and mounted is not None else None
+        if reference is None:
+            continue
+        symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+        if symbol is not None:
+            found.append([os.path.abspath(symbol.filename), symbol.name, prefix, replaces])
+    return sorted(found)
 
 
 def _routers(source: SourceFile) -> dict[str, list[list[str]]]:

@@ -36,7 +36,7 @@ def discover_endpoints(
     Paths come from registrations in this file and, with an ``index``, from
     route tables in the project's other files.
     """
-    context = DiscoveryContext(source, resolver)
+    context = DiscoveryContext(source, resolver, index=index)
     context.registrations = [found for module in REGISTRATION_MODULES for found in module.registrations(context)]
     if index is not None:
         context.registrations += index.registrations_for(source.filename)

@@ -9,7 +9,8 @@ name is imported from there.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ..analysis.project import MAX_HOPS, ProjectResolver, find_module_file
@@ -29,6 +30,8 @@ from .model import Endpoint, join_path
 class RouterMatch:
     kind: RouterKind
     prefix: str | None = None
+    #: Where the router object is defined: (absolute file, name), to find where it is mounted.
+    home: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class DiscoveryContext:
     source: SourceFile
     resolver: ProjectResolver | None = None
     registrations: list[Registration] = field(default_factory=list)
+    #: The project index, for routers mounted under a prefix in other files.
+    index: object | None = None
 
     # -- routers -------------------------------------------------------------
     def router_for(self, receiver: ast.expr) -> RouterMatch | object | None:
@@ -92,7 +97,7 @@ class DiscoveryContext:
             for value in values:
                 match = self._router_from_value(value)
                 if isinstance(match, RouterMatch):
-                    return match
+                    return replace(match, home=(os.path.abspath(source.filename), name))
                 verdict = verdict or match
             return verdict
         origin = source.imports.get(name)
@@ -127,7 +132,14 @@ class DiscoveryContext:
         kind = _CONSTRUCTOR_INDEX.get(package_and_name(definition.dotted[0]))
         if kind is None:
             return None
-        return RouterMatch(kind, dict(definition.keywords).get(kind.prefix_keyword or ""))
+        prefix = dict(definition.keywords).get(kind.prefix_keyword or "")
+        return RouterMatch(kind, prefix, (os.path.abspath(definition.path), definition.name))
+
+    def mounts(self, match: RouterMatch) -> list[tuple[str, bool]]:
+        """Where the project mounts this router: (prefix, replaces the router's own)."""
+        if self.index is None or match.home is None:
+            return []
+        return self.index.mounts_for(*match.home)
 
     def resolve_router(self, receiver: ast.expr, attribute: str, call: ast.Call) -> RouterMatch | None:
         """A traced router, or a plausible one in a file that imports its framework."""

@@ -47,8 +47,10 @@ def _router_decorator(context, handler, cls, call: ast.Call, func: ast.Attribute
         path_node = call_argument(call, kind.path_position, kind.path_keywords)
     else:
         return
-    path = join_path(match.prefix, literal_string(path_node))
-    yield from context.endpoints(handler, cls, methods, path, kind.framework)
+    route = literal_string(path_node)
+    for mount, replaces in context.mounts(match) or [(None, False)]:
+        path = join_path(mount, route if replaces else join_path(match.prefix, route))
+        yield from context.endpoints(handler, cls, methods, path, kind.framework)
 
 
 def _standalone_decorator(context, handler, cls, call: ast.Call) -> Iterator[Endpoint]:

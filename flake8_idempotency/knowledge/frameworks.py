@@ -304,6 +304,11 @@ PYRAMID_VIEW_DEFAULTS = frozenset({("pyramid", "view_defaults")})
 #: Falcon responders: ``on_<verb>`` or ``on_<verb>_<suffix>`` on any class of a falcon file.
 FALCON_RESPONDER_PREFIX = "on_"
 
+#: Calls that mount a router under a prefix elsewhere: attribute -> (prefix keyword,
+#: whether it replaces the router's own prefix). FastAPI's ``include_router(prefix=)``
+#: prepends; Flask's ``register_blueprint(url_prefix=)`` replaces the blueprint's.
+MOUNT_CALLS = {"include_router": ("prefix", False), "register_blueprint": ("url_prefix", True)}
+
 #: Route constructors used in route lists: (package, name) -> (framework, path idx, handler idx).
 ROUTE_CONSTRUCTORS = {
     ("starlette", "Route"): ("starlette", 0, 1),
