@@ -4,9 +4,9 @@ Every figure is a median of interleaved runs (bare flake8, flake8 with this plug
 flake8 with flake8-bugbear, one after the other, repeated), so that drift on a
 shared machine hits every side alike. Times are CPU seconds (user + system) of the
 measured process and its children, read with ``os.wait4``; they are steadier than
-wall time when other work runs on the machine. "Bare" and "bugbear" are separate
-virtualenvs under ``benchmarks/.cache`` holding flake8 of our version (plus
-flake8-bugbear); "plugin" is the interpreter running this script.
+wall time when other work runs on the machine. "Bare", "bugbear" and "plugin" are
+separate virtualenvs under ``benchmarks/.cache`` holding flake8 of our version alone,
+with flake8-bugbear, and with this plugin installed from the working tree.
 
     python benchmarks/run.py corpus [--runs 5] [--sample 40]   # the budget table
     python benchmarks/run.py findings [--update]                # IDM findings vs the reviewed set
@@ -61,6 +61,19 @@ def bare_flake8() -> Path:
     import flake8
 
     return _venv(f"bare-flake8-{flake8.__version__}", [f"flake8=={flake8.__version__}"])
+
+
+def plugin_flake8() -> Path:
+    """flake8 (our version) + this plugin as users get it: ``pip install`` of the working
+    tree (bytecode compiled at install), reinstalled on every run so it measures the
+    current code. Not the development venv: that one is editable (no bytecode when
+    ``PYTHONDONTWRITEBYTECODE`` is set) and holds other plugins (flake8-pyproject)."""
+    import flake8
+
+    python = _venv(f"plugin-flake8-{flake8.__version__}", [f"flake8=={flake8.__version__}", str(REPO)])
+    reinstall = [str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", str(REPO)]
+    subprocess.run(reinstall, check=True)
+    return python
 
 
 def bugbear_flake8() -> Path:
@@ -190,9 +203,9 @@ def cold_file(pythons: dict[str, Path], runs: int) -> dict[str, list[Usage]]:
     return usages
 
 
-def summary_vs_flake8(bare: Path, projects: list[Path], runs: int) -> tuple[list[float], list[float]]:
+def summary_vs_flake8(bare: Path, plugin: Path, projects: list[Path], runs: int) -> tuple[list[float], list[float]]:
     """Whole corpus: ``flake8-idempotency summary`` vs bare flake8 (-j2 both ways, CPU summed)."""
-    summary_cli = Path(sys.executable).with_name("flake8-idempotency")
+    summary_cli = plugin.with_name("flake8-idempotency")
     summaries, flake8s = [], []
     for round_number in range(runs):
         summary_total = flake8_total = 0.0
@@ -255,7 +268,7 @@ def peak_rss(pythons: dict[str, Path], chosen: dict[Path, list[Path]]) -> dict[s
 
 def corpus_command(args: argparse.Namespace) -> int:
     projects = corpus.fetch()
-    bare, bugbear, plugin = bare_flake8(), bugbear_flake8(), Path(sys.executable)
+    bare, bugbear, plugin = bare_flake8(), bugbear_flake8(), plugin_flake8()
     print(f"slices: {args.sample} files per project")
     chosen = slices(projects, args.sample)
     counts = {kind: sum(len(files) for files in per.values()) for kind, per in chosen.items()}
@@ -309,7 +322,7 @@ def corpus_command(args: argparse.Namespace) -> int:
 
     if args.summary_runs:
         print(f"summary over the whole corpus, {args.summary_runs} interleaved rounds")
-        summaries, flake8s = summary_vs_flake8(bare, projects, args.summary_runs)
+        summaries, flake8s = summary_vs_flake8(bare, plugin, projects, args.summary_runs)
         ratio = paired_ratio(flake8s, summaries)
         rows.append(
             Row(
@@ -440,7 +453,7 @@ def default_files() -> list[Path]:
 
 
 def file_command(args: argparse.Namespace) -> int:
-    bare = bare_flake8()
+    bare, plugin = bare_flake8(), plugin_flake8()
     print(f"{'file':<28} {'lines':>6} {'bare ms':>8} {'plugin ms':>9} {'added ms':>8} {'ratio':>6}")
     for path in args.files or default_files():
         lines = len(path.read_text(encoding="utf-8", errors="replace").splitlines())
@@ -449,7 +462,7 @@ def file_command(args: argparse.Namespace) -> int:
         bare_times, plugin_times = [], []
         for _ in range(args.runs):  # interleaved, so drift hits both sides alike
             bare_times.append(run([str(bare), *command], stdin=data).cpu)
-            plugin_times.append(run([sys.executable, *command], stdin=data).cpu)
+            plugin_times.append(run([str(plugin), *command], stdin=data).cpu)
         bare_s, plugin_s = statistics.median(bare_times), statistics.median(plugin_times)
         print(
             f"{path.name:<28} {lines:>6} {bare_s * 1000:>8.1f} {plugin_s * 1000:>9.1f}"

@@ -1,42 +1,71 @@
 """One file in, endpoints and findings out: the path every front end shares.
 
 flake8 (``plugin.py``) and the command line (``cli.py``) both call ``analyze``.
-A file that cannot be a web module stops at the text pre-filter; a failure
-inside the analysis is reported once on stderr and never escapes. Discovery and
-the rules are imported on the first file that passes the pre-filter: flake8
-imports every plugin at start-up, and editors start flake8 for every lint.
+Most files stop at the text pre-filter (``analysis/prefilter.py``), or at the
+question whether an OpenAPI spec routes into them, and import nothing more:
+flake8 imports every plugin at start-up and editors start flake8 for every lint.
+Discovery is imported on the first file that passes, the rules on the first file
+with an endpoint. A failure inside the analysis is reported once on stderr and
+never escapes.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .analysis.budget import Budget, BudgetExceeded
-from .analysis.project import ProjectResolver
-from .analysis.project_index import ProjectIndex
-from .analysis.source import SourceFile, may_contain_endpoints
+from .analysis.openapi import forget_operations, routed_by_spec
+from .analysis.prefilter import may_be_routed_elsewhere, may_declare_endpoints
+from .analysis.project_files import forget_scans
 from .config import Config
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .analysis.project import ProjectResolver
+    from .analysis.project_index import ProjectIndex
     from .discovery import Endpoint
     from .rules import Finding, RuleContext
 
 #: IDM000, opt-in (``--idm-show-endpoints``): the inventory as flake8 output.
 ENDPOINT_MESSAGE = "IDM000 endpoint {method} {path} {framework} {handler}"
 
-#: One per process: the project's other modules stay parsed between files.
-RESOLVER = ProjectResolver()
-#: What the project's other files say, per configuration (root and options), built lazily.
+#: Per run: the project's other modules stay parsed between files, and what the
+#: project's other files say is read once per configuration (root and options).
+_RESOLVERS: list[ProjectResolver] = []
 _INDEXES: dict[Config, ProjectIndex] = {}
+
+
+def new_run() -> None:
+    """Forget what the last run read: an editor lints many times in one process
+    (VS Code's in-process mode) and the project changes in between."""
+    _RESOLVERS.clear()
+    _INDEXES.clear()
+    forget_scans()
+    forget_operations()
+
+
+def resolver() -> ProjectResolver:
+    if not _RESOLVERS:
+        from .analysis.project import ProjectResolver
+
+        _RESOLVERS.append(ProjectResolver())
+    return _RESOLVERS[0]
 
 
 def project_index(config: Config) -> ProjectIndex:
     if config not in _INDEXES:
+        from .analysis.project_index import ProjectIndex
+
         _INDEXES[config] = ProjectIndex(config.project_root, config)
     return _INDEXES[config]
+
+
+def routed_elsewhere(text: str, filename: str, config: Config) -> bool:
+    """Could another file give this file's functions methods: a registration call of a
+    framework it names (the project index says), or an OpenAPI spec (Connexion)?"""
+    return may_be_routed_elsewhere(text) or routed_by_spec(os.path.abspath(config.project_root), filename)
 
 
 @dataclass
@@ -63,19 +92,29 @@ class FileResult:
 
 def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -> FileResult:
     result = FileResult()
-    index = project_index(config)
-    # The text pre-filter first: the project index reads the whole project, so a file
-    # with no framework text asks only the OpenAPI specs (cheap) whether it is routed.
-    if not may_contain_endpoints(lines) and not index.registers(filename):
+    try:
+        # The cheap questions first: most files stop at the text, or at the file listing.
+        text = "".join(lines)
+        declares = may_declare_endpoints(text)
+        elsewhere = routed_elsewhere(text, filename, config)
+        if not declares and not (elsewhere and project_index(config).registrations_for(filename)):
+            return result
+    except (Exception, RecursionError) as error:  # never crash flake8
+        _warn(f"{filename}: skipped, internal error reading the project: {error!r}")
         return result
+    from .analysis.budget import Budget, BudgetExceeded
+    from .analysis.source import SourceFile
     from .discovery import discover_endpoints
-    from .rules import RuleContext
 
     budget = Budget(config.file_budget)
     try:
         source = SourceFile.from_tree(tree, filename, lines)
-        endpoints = discover_endpoints(source, RESOLVER, index)
-        context = RuleContext(source, config, endpoints, RESOLVER, index, budget)
+        endpoints = discover_endpoints(source, resolver(), lambda: project_index(config), elsewhere)
+        if not endpoints:
+            return result
+        from .rules import RuleContext
+
+        context = RuleContext(source, config, endpoints, resolver(), project_index(config), budget)
         failed: set[str] = set()
         result.reports = [_report(endpoint, context, failed) for endpoint in endpoints]
     except BudgetExceeded as error:
@@ -99,6 +138,7 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
 def _report(endpoint: Endpoint, context: RuleContext, failed: set[str]) -> EndpointReport:
     """What every rule says of one endpoint; a rule that breaks on this file is dropped
     for the rest of it (named once on stderr) while the other rules go on."""
+    from .analysis.budget import BudgetExceeded
     from .rules import RULES
 
     report = EndpointReport(endpoint)

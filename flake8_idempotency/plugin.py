@@ -6,14 +6,14 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from . import __version__
 from .config import OPTIONS, Config, ConfigError
-from .engine import analyze
+from .engine import analyze, new_run
 
 
 class IdempotencyChecker:
+    """flake8 reads the name and version from the package's metadata."""
+
     name = "flake8-idempotency"
-    version = __version__
     config = Config()
 
     def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
@@ -29,6 +29,8 @@ class IdempotencyChecker:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
+        """Once per flake8 run (in the parent, before any ``-j`` worker starts)."""
+        new_run()
         try:
             cls.config = Config.from_values(vars(options))
         except ConfigError as error:

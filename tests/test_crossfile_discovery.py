@@ -61,7 +61,7 @@ _BUILDS_PROBE = (
     "    main(['--isolated', '--select=IDM000', '--idm-show-endpoints', '-j1', sys.argv[1]])\n"
     "except SystemExit:\n"
     "    pass\n"
-    "print('astroid builds:', engine.RESOLVER.builds)\n"
+    "print('astroid builds:', engine.resolver().builds)\n"
 )
 
 

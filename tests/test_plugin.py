@@ -81,13 +81,30 @@ try:
     main(["--isolated", "--select=IDM000", "--idm-show-endpoints", *sys.argv[1:]])
 except SystemExit:
     pass
-print("astroid imported:", "astroid" in sys.modules, "builds:", engine.RESOLVER.builds)
+print("discovery imported:", "flake8_idempotency.discovery" in sys.modules)
+print("astroid imported:", "astroid" in sys.modules, "builds:", engine.resolver().builds)
 """
 
 
 def test_a_file_without_endpoints_does_no_astroid_work():
     result = run(["-c", _ASTROID_PROBE, str(DISCOVERY / "no_framework.py")])
     assert result.stdout.strip().endswith("astroid imported: False builds: 0"), result.stdout + result.stderr
+
+
+def test_a_framework_file_that_declares_nothing_stops_at_the_prefilter(tmp_path):
+    """A Django model module mentions django but declares no endpoint: the pre-filter
+    stops it before discovery is even imported (the cost every such file would pay)."""
+    models = tmp_path / "models.py"
+    models.write_text(
+        "from django.db import models\n"
+        "from django.urls import reverse\n\n\n"
+        "class Order(models.Model):\n"
+        "    total = models.IntegerField()\n\n"
+        "    def get_absolute_url(self):\n"
+        "        return reverse('order', args=[self.pk])\n"
+    )
+    result = run(["-c", _ASTROID_PROBE, "models.py"], cwd=tmp_path)
+    assert "discovery imported: False" in result.stdout, result.stdout + result.stderr
 
 
 def test_a_single_framework_file_needs_no_astroid():

@@ -22,18 +22,17 @@ size, so a later run (an editor lints once per keystroke) reads only what change
 from __future__ import annotations
 
 import ast
-import hashlib
-import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS, MOUNT_CALLS
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS
+from .openapi import spec_operations
 from .project import find_module_file, module_name_for
-from .source import MAX_FILE_BYTES, SourceFile, call_argument, literal_string, package_and_name, parse_text, read_text
+from .project_files import cache_path, file_key, load_cache, project_files, save_cache
+from .source import SourceFile, call_argument, literal_string, package_and_name, parse_text, read_text
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,6 @@ def fact_collectors(config) -> tuple[FactCollector, ...]:
     return tuple(collector for rule in RULES for collector in getattr(rule, "facts", lambda _config: ())(config))
 
 
-#: Directories never part of the project's own code.
-_SKIPPED_DIRECTORIES = frozenset(
-    {"__pycache__", "node_modules", "site-packages", "dist-packages", "build", "dist", "venv", "env"}
-)
 #: A file is looked at further only if it names a web framework or a Django setting
 #: the rules read (plain substring tests: most of a project's files stop here).
 _WEB_WORDS = (*FRAMEWORK_PACKAGES, "MIDDLEWARE", "REST_FRAMEWORK", "urlpatterns")
@@ -92,20 +87,6 @@ def resolve_symbol(from_file: str, dotted: str) -> Symbol | None:
     return None
 
 
-def project_files(root: str, suffixes: tuple[str, ...] = (".py",)) -> Iterator[str]:
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if not name.startswith(".")
-            and name not in _SKIPPED_DIRECTORIES
-            and not os.path.exists(os.path.join(directory, name, "pyvenv.cfg"))
-        )
-        for name in sorted(files):
-            if name.endswith(suffixes):
-                yield os.path.join(directory, name)
-
-
 def parse_symbol_home(from_file: str, dotted: str) -> tuple[SourceFile | None, str]:
     """The parsed project module a dotted name lives in, and the name there."""
     symbol = resolve_symbol(from_file, dotted)
@@ -118,11 +99,10 @@ class ProjectIndex:
     def __init__(self, root: str, config=None) -> None:
         self.root = os.path.abspath(root)
         self._config = config
-        self._cache_file = _cache_file(self.root, repr(config))
+        self._cache_file = cache_path("index", self.root, repr(config))
         self._registrations: dict[str, list] | None = None
         #: (router's file, router's name) -> (prefix it is mounted under, replaces its own)
         self._mounts: dict[tuple[str, str], list[tuple[str, bool]]] = {}
-        self._operations: dict[str, list] | None = None
         #: fact name -> (scope directory, values found in one file there)
         self._facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
 
@@ -161,34 +141,22 @@ class ProjectIndex:
                 found |= values
         return frozenset(found)
 
-    def registers(self, filename: str) -> bool:
-        """Does an OpenAPI spec route requests into ``filename`` (Connexion handlers
-        mention no framework)? Asked of every file that fails the text pre-filter, so it
-        only lists the spec files: the project's Python files are not read for it."""
-        if self._operations is None:
-            self._operations = {}
-            for spec in project_files(self.root, OPENAPI_SUFFIXES):
-                for symbol, registration in connexion_operations(spec):
-                    self._operations.setdefault(symbol.filename, []).append(registration)
-        return os.path.abspath(filename) in self._operations
-
     def _build(self) -> None:
         """Every file's extract (from the cache when the file is unchanged), combined."""
         from ..discovery.context import Registration
 
-        cached = _load_cache(self._cache_file)
+        cached = load_cache(self._cache_file)
         extracts: dict[str, list] = {}
-        for path in project_files(self.root):
-            try:
-                stat = os.stat(path)
-            except OSError:
+        for path in project_files(self.root).python:
+            key = file_key(path)
+            if key is None:
                 continue
             entry = cached.get(path)
-            if not (entry and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size):
-                entry = [stat.st_mtime_ns, stat.st_size, self._extract(path)]
+            if not (entry and tuple(entry[:2]) == key):
+                entry = [*key, self._extract(path)]
             extracts[path] = entry
         if extracts != cached:
-            _save_cache(self._cache_file, extracts)
+            save_cache(self._cache_file, extracts)
         found: dict[str, list] = {}
         self._facts = {}
         self._mounts = {}
@@ -202,9 +170,9 @@ class ProjectIndex:
         urlconfs = {path: entry[2] for path, entry in extracts.items() if "urlconf" in entry[2]}
         for symbol, registration in _django_routes(urlconfs):
             found.setdefault(symbol.filename, []).append(replace(registration, target=symbol.name))
-        self.registers("")  # the OpenAPI operations, once
-        for filename, operations in self._operations.items():
-            found.setdefault(filename, []).extend(operations)
+        for filename, operations in spec_operations(self.root).items():
+            for name, path, method in operations:
+                found.setdefault(filename, []).append(Registration(name, path, "connexion", (method,)))
         self._registrations = found
 
     def _extract(self, path: str) -> dict:
@@ -272,52 +240,6 @@ def _registration_fields(registration) -> list:
 def _registration(cls, fields: list):
     target, path, framework, methods, reference, detail = fields
     return cls(target, path, framework, tuple(methods) if methods is not None else None, reference, detail)
-
-
-#: Bumped whenever an extract's shape or meaning changes: old caches are ignored.
-CACHE_VERSION = 3
-
-
-def _cache_file(root: str, config_key: str) -> str | None:
-    """Where this root's extracts are kept between runs; None when caching is off.
-
-    Editors start flake8 once per lint: without it every lint would read the project.
-    ``FLAKE8_IDEMPOTENCY_CACHE`` names the directory (``off`` disables caching);
-    the default is ``$XDG_CACHE_HOME/flake8-idempotency`` (``~/.cache/...``).
-    """
-    directory = os.environ.get("FLAKE8_IDEMPOTENCY_CACHE", "")
-    if directory.lower() == "off":
-        return None
-    if not directory:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        directory = os.path.join(base, "flake8-idempotency")
-    key = hashlib.sha256(f"{CACHE_VERSION}\0{root}\0{config_key}".encode()).hexdigest()[:24]
-    return os.path.join(directory, f"index-{key}.json")
-
-
-def _load_cache(path: str | None) -> dict:
-    if path is None:
-        return {}
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _save_cache(path: str | None, extracts: dict) -> None:
-    """Written whole to a temporary file, then renamed: parallel workers never see half a file."""
-    if path is None:
-        return
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as output:
-            json.dump(extracts, output)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only home: no cache, same results
 
 
 def _django_routes(urlconfs: dict[str, dict]) -> Iterator[tuple[Symbol, object]]:
@@ -452,59 +374,3 @@ def _routers(source: SourceFile) -> dict[str, list[list[str]]]:
             collection = prefix.strip("/") + "/" if prefix.strip("/") else ""
             found.setdefault(router, []).append([os.path.abspath(symbol.filename), symbol.name, collection])
     return found
-
-
-OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def connexion_operations(spec_path: str) -> Iterator[tuple[Symbol, object]]:
-    """Connexion: each OpenAPI operation's ``operationId`` names its handler function.
-
-    ``x-openapi-router-controller`` (on the operation or its path) is the module
-    when given; the path prefix comes from ``servers[0].url`` or ``basePath``.
-    """
-    from ..discovery.context import Registration
-    from ..discovery.model import join_path
-
-    spec = _load_spec(spec_path)
-    if not isinstance(spec, dict) or not isinstance(spec.get("paths"), dict):
-        return
-    servers = spec.get("servers") or [{}]
-    server_url = servers[0].get("url", "") if isinstance(servers[0], dict) else ""
-    prefix = spec.get("basePath") or re.sub(r"^[a-z]+://[^/]+", "", str(server_url))
-    anchor = os.path.join(os.path.dirname(os.path.abspath(spec_path)), "__openapi__.py")
-    for route, item in spec["paths"].items():
-        if not isinstance(item, dict):
-            continue
-        for method, operation in item.items():
-            if method.upper() not in HTTP_VERBS or not isinstance(operation, dict):
-                continue
-            operation_id = operation.get("operationId")
-            key = "x-openapi-router-controller"
-            controller = operation[key] if key in operation else item.get(key)
-            if not isinstance(operation_id, str):
-                continue
-            dotted = f"{controller}.{operation_id}" if controller else operation_id
-            symbol = resolve_symbol(anchor, dotted)
-            if symbol is not None:
-                path = join_path(prefix, str(route))
-                yield symbol, Registration(symbol.name, path, "connexion", (method.upper(),))
-
-
-def _load_spec(path: str) -> object:
-    try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            return None
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-        if "operationId" not in text:
-            return None
-        if path.endswith(".json"):
-            import json
-
-            return json.loads(text)
-        import yaml
-
-        return yaml.safe_load(text)
-    except Exception:  # a broken or exotic spec file is not ours to report
-        return None

@@ -10,11 +10,9 @@ A new framework is a table entry; a new registration style is a module here.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from ..analysis.project import ProjectResolver
-from ..analysis.project_index import ProjectIndex
-from ..analysis.source import SourceFile
 from . import aiohttp, asgi, django, falcon, flask, pyramid, routers, sanic, tornado, views
 from .branches import body_for
 from .context import DiscoveryContext, Registration
@@ -25,23 +23,31 @@ REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado, django)
 #: Modules that find endpoints from declarations on the handler itself.
 DECLARATION_MODULES = (routers, views, django, falcon, pyramid)
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis.project import ProjectResolver
+    from ..analysis.project_index import ProjectIndex
+    from ..analysis.source import SourceFile
+
 __all__ = ["ANY_METHOD", "Endpoint", "discover_endpoints"]
 
 
 def discover_endpoints(
-    source: SourceFile, resolver: ProjectResolver | None = None, index: ProjectIndex | None = None
+    source: SourceFile,
+    resolver: ProjectResolver | None = None,
+    index: ProjectIndex | Callable[[], ProjectIndex] | None = None,
+    routed_elsewhere: bool = True,
 ) -> list[Endpoint]:
     """Every endpoint declared in ``source``, sorted by line and method.
 
     Paths come from registrations in this file and, with an ``index``, from
-    route tables in the project's other files.
+    route tables in the project's other files. ``routed_elsewhere=False`` (the
+    pre-filter saw nothing another file could register with methods) lets a file
+    that declares nothing here skip the index.
     """
     context = DiscoveryContext(source, resolver, index=index)
-    context.registrations = [found for module in REGISTRATION_MODULES for found in module.registrations(context)]
-    if index is not None:
-        context.registrations += index.registrations_for(source.filename)
+    context.local_registrations = [found for module in REGISTRATION_MODULES for found in module.registrations(context)]
     found = [endpoint for module in DECLARATION_MODULES for endpoint in module.discover(context)]
-    found = list(_apply_registrations(context, found))
+    found = list(_apply_registrations(context, found, routed_elsewhere))
     unique: dict[tuple[int, str, str | None], Endpoint] = {}
     for endpoint in found:
         narrowed = dataclasses.replace(endpoint, body=body_for(endpoint.handler, endpoint.method))
@@ -52,7 +58,9 @@ def discover_endpoints(
     return sorted(endpoints, key=lambda e: (e.line, e.method, e.path or ""))
 
 
-def _apply_registrations(context: DiscoveryContext, found: list[Endpoint]) -> Iterator[Endpoint]:
+def _apply_registrations(
+    context: DiscoveryContext, found: list[Endpoint], routed_elsewhere: bool
+) -> Iterator[Endpoint]:
     """Give function endpoints their registered path; declare registered function views."""
     functions = context.source.functions
     declared = {endpoint.handler.name for endpoint in found if endpoint.class_name is None}
@@ -63,7 +71,8 @@ def _apply_registrations(context: DiscoveryContext, found: list[Endpoint]) -> It
                 yield dataclasses.replace(endpoint, path=registration.path)
         else:
             yield endpoint
-    for registration in context.registrations:
+    registrations = context.registrations if found or routed_elsewhere else context.local_registrations
+    for registration in registrations:
         handler = functions.get(registration.target)
         if handler is None or registration.methods is None or registration.target in declared:
             continue

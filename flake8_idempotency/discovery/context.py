@@ -78,9 +78,22 @@ _UNKNOWN = object()
 class DiscoveryContext:
     source: SourceFile
     resolver: ProjectResolver | None = None
-    registrations: list[Registration] = field(default_factory=list)
-    #: The project index, for routers mounted under a prefix in other files.
+    #: What this file registers (each registration module adds its own).
+    local_registrations: list[Registration] = field(default_factory=list)
+    #: The project index (routes and mounts in other files), or a function that builds
+    #: it: built only once a declaration needs its path or another file may route here.
     index: object | None = None
+
+    @cached_property
+    def project_index(self):
+        return self.index() if callable(self.index) else self.index
+
+    @cached_property
+    def registrations(self) -> list[Registration]:
+        """This file's registrations and other files' registrations of its handlers."""
+        if self.project_index is None:
+            return self.local_registrations
+        return self.local_registrations + self.project_index.registrations_for(self.source.filename)
 
     # -- routers -------------------------------------------------------------
     def router_for(self, receiver: ast.expr) -> RouterMatch | object | None:
@@ -137,9 +150,9 @@ class DiscoveryContext:
 
     def mounts(self, match: RouterMatch) -> list[tuple[str, bool]]:
         """Where the project mounts this router: (prefix, replaces the router's own)."""
-        if self.index is None or match.home is None:
+        if self.project_index is None or match.home is None:
             return []
-        return self.index.mounts_for(*match.home)
+        return self.project_index.mounts_for(*match.home)
 
     def resolve_router(self, receiver: ast.expr, attribute: str, call: ast.Call) -> RouterMatch | None:
         """A traced router, or a plausible one in a file that imports its framework."""

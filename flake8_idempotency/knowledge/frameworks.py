@@ -328,6 +328,19 @@ AIOHTTP_ROUTE_HELPERS = {
 AIOHTTP_ROUTER_METHODS = {f"add_{name}": methods for name, methods in AIOHTTP_ROUTE_HELPERS.items()}
 
 
+#: Calls that register a handler function of this or another file, methods included
+#: (Flask ``add_url_rule``, FastAPI ``add_api_route``, aiohttp and Sanic ``add_route``):
+#: for the text pre-filter, with ``AIOHTTP_ROUTER_METHODS`` and ``ROUTE_CONSTRUCTORS``.
+FUNCTION_REGISTRATION_CALLS = frozenset({"add_url_rule", "add_api_route", "add_route", "add_view", "add_resource"})
+
+#: Frameworks whose registrations give a function in another file its methods, so the
+#: function's own file may declare nothing (the project index knows it).
+FUNCTION_REGISTRATION_FRAMEWORKS = frozenset(
+    package
+    for package, framework in FRAMEWORK_PACKAGES.items()
+    if framework in {"flask", "quart", "fastapi", "starlette", "aiohttp", "sanic"}
+)
+
 #: Every attribute name that declares a route on a router object (for the text pre-filter).
 ROUTE_DECORATOR_NAMES = frozenset(
     name for kind in ROUTER_KINDS for name in (*kind.verb_decorators, *kind.route_decorators)

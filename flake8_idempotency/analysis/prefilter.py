@@ -1,0 +1,98 @@
+"""The text pre-filter: can this file hold an endpoint at all?
+
+flake8 runs every plugin on every file, and editors start flake8 on every lint, so
+this is the only code most files ever meet: one regex search over the text, with
+nothing else of the package imported. A file passes when its text shows something
+discovery acts on in that file (see ``discovery/``):
+
+- a route decorator: ``@app.put(``, ``@put(``, ``@api_view(``, ``@action(``,
+  ``@require_POST``, ``@view_config(``, ``@refund.mapping.delete``;
+- a method named like a class-based view handler: ``def put(``, ``def destroy(``,
+  ``def on_put(`` (the class's bases are checked later, maybe in another file);
+- a branch on the request method: ``request.method == "PUT"``;
+- a route table or registration call in the file: ``urlpatterns``, ``path(`` from
+  ``django.urls``, ``add_url_rule(``, ``add_api_route(``, ``Route(``,
+  ``router.add_put(``, ``web.post(``, ``post("/x", handler)``.
+
+Framework names alone do not count: a Django project's models, migrations and
+tests all mention django and declare nothing. A file that fails can still be an
+endpoint when another file routes to it; ``routed_elsewhere_frameworks`` says
+when the engine must ask the project index (see ``engine.analyze``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..knowledge.frameworks import (
+    AIOHTTP_ROUTE_HELPERS,
+    AIOHTTP_ROUTER_METHODS,
+    DJANGO_METHOD_DECORATORS,
+    DRF_ACTION,
+    DRF_API_VIEW,
+    FALCON_RESPONDER_PREFIX,
+    FUNCTION_REGISTRATION_CALLS,
+    FUNCTION_REGISTRATION_FRAMEWORKS,
+    PYRAMID_VIEW_CONFIG,
+    PYRAMID_VIEW_DEFAULTS,
+    ROUTE_CONSTRUCTORS,
+    ROUTE_DECORATOR_NAMES,
+    STANDALONE_DECORATORS,
+    VIEW_HANDLER_NAMES,
+)
+
+
+def _alternatives(words) -> str:
+    return "|".join(re.escape(word) for word in sorted(set(words), key=lambda word: (-len(word), word)))
+
+
+_DECORATOR_NAMES = {
+    *ROUTE_DECORATOR_NAMES,
+    *(name for _, name in STANDALONE_DECORATORS),
+    *(name for _, name in DJANGO_METHOD_DECORATORS),
+    DRF_API_VIEW[1],
+    DRF_ACTION[1],
+    *(name for _, name in PYRAMID_VIEW_CONFIG | PYRAMID_VIEW_DEFAULTS),
+}
+_HELPER_NAMES = {*AIOHTTP_ROUTE_HELPERS, "route", "view"}
+_REGISTRATION_CALLS = {*FUNCTION_REGISTRATION_CALLS, *AIOHTTP_ROUTER_METHODS}
+#: ``@router.patch(...)`` and litestar's ``@patch("/x")``, not unittest.mock's
+#: ``@patch("module.name")``, ``@mock.patch(...)`` or ``@patch.object(...)`` (every test file).
+_PATCH = r"(?<!mock\.)patch\b(?!\s*\(\s*[rbuRBU]?[\"'][^/\"']|\.)"
+
+#: Declarations, as in the module docstring. Each pattern starts with literal text,
+#: which ``re`` finds by a fast scan; a leading ``\\b`` or alternation would make it
+#: try every position (20x slower, and this runs on every file).
+_DECLARATION_PATTERNS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"@[ \t]*(?:[\w.]+\.)?(?:(?:{_alternatives(_DECORATOR_NAMES - {'patch'})})\b|{_PATCH}|\w+\.mapping\.)",
+        rf"def[ \t]+(?:{FALCON_RESPONDER_PREFIX}\w+|{_alternatives(VIEW_HANDLER_NAMES)})[ \t]*\(",
+        r"\.method\b",
+        r"urlpatterns",
+        r"django\.(?:conf\.)?urls[ \t]+import[ \t]+(?:\([^)]*|[^\n]*)\b(?:re_path|path|url)\b",
+        rf"\.add_(?:{_alternatives(name.removeprefix('add_') for name in _REGISTRATION_CALLS)})[ \t]*\(",
+        rf"(?:{_alternatives(name for _, name in ROUTE_CONSTRUCTORS)})[ \t]*\(",
+        rf"web\.(?:{_alternatives(_HELPER_NAMES)})[ \t]*\(",
+    )
+)
+#: aiohttp's helpers imported by name: ``post("/x", handler)`` (only in aiohttp files).
+_BARE_HELPER = re.compile(rf"(?<![\w.])(?:{_alternatives(_HELPER_NAMES)})[ \t]*\([ \t]*[rbuRBU]?[\"']/")
+
+#: A file that fails the patterns above can still be a function endpoint that another
+#: file registers with its methods (``app.add_url_rule("/x", view_func=handlers.pay,
+#: methods=["POST"])``): only these frameworks register functions that way, and a
+#: handler module of theirs names the framework (``from flask import request``).
+_ROUTED_ELSEWHERE = re.compile(rf"\b(?:{_alternatives(FUNCTION_REGISTRATION_FRAMEWORKS)})\b")
+
+
+def may_declare_endpoints(text: str) -> bool:
+    """Does the text show a declaration discovery could turn into an endpoint?"""
+    if any(pattern.search(text) for pattern in _DECLARATION_PATTERNS):
+        return True
+    return "aiohttp" in text and _BARE_HELPER.search(text) is not None
+
+
+def may_be_routed_elsewhere(text: str) -> bool:
+    """Could another file register this file's functions with methods (ask the index)?"""
+    return any(name in text for name in FUNCTION_REGISTRATION_FRAMEWORKS) and _ROUTED_ELSEWHERE.search(text) is not None

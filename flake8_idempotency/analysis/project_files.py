@@ -1,0 +1,152 @@
+"""The project's files, listed once per run, and the on-disk cache of what they say.
+
+Whether a file is an endpoint can depend on other files (a route table, an OpenAPI
+spec), so every lint needs the project's file list: one ``os.scandir`` pass per run
+gives it. What a file says is kept between runs in a JSON cache keyed by the file's
+mtime and size, so an editor, which starts flake8 on every keystroke, reads only what
+changed. Light on purpose: this is on the path of files the pre-filter rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zlib
+
+#: Directories never part of the project's own code.
+SKIPPED_DIRECTORIES = frozenset(
+    {"__pycache__", "node_modules", "site-packages", "dist-packages", "build", "dist", "venv", "env"}
+)
+#: Where an OpenAPI spec (Connexion) may be.
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+#: Bumped whenever a cached extract's shape or meaning changes: old caches are ignored.
+CACHE_VERSION = 4
+#: Cache files kept per cache directory; the least recently written go first.
+MAX_CACHE_FILES = 64
+
+
+class ProjectFiles:
+    """Python files and candidate spec files under a root, each list sorted."""
+
+    __slots__ = ("python", "specs")
+
+    def __init__(self, python: list[str], specs: list[str]) -> None:
+        self.python = python
+        self.specs = specs
+
+
+_SCANS: dict[str, ProjectFiles] = {}
+
+
+def project_files(root: str) -> ProjectFiles:
+    """The files under ``root`` (absolute), scanned once per run."""
+    if root not in _SCANS:
+        _SCANS[root] = _scan(root)
+    return _SCANS[root]
+
+
+def forget_scans() -> None:
+    """A new flake8 run (an editor may lint many times in one process): list again."""
+    _SCANS.clear()
+
+
+def _scan(root: str) -> ProjectFiles:
+    python: list[str] = []
+    specs: list[str] = []
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        if directory != root and any(entry.name == "pyvenv.cfg" for entry in listed):
+            continue  # a virtualenv under any name
+        for entry in listed:
+            name = entry.name
+            if name.endswith(".py"):
+                python.append(entry.path)
+            elif name.endswith(SPEC_SUFFIXES):
+                specs.append(entry.path)
+            elif name[0] != "." and name not in SKIPPED_DIRECTORIES and _is_directory(entry):
+                pending.append(entry.path)
+    python.sort()
+    specs.sort()
+    return ProjectFiles(python, specs)
+
+
+def _is_directory(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def file_key(path: str) -> tuple[int, int] | None:
+    """(mtime, size): a cached extract of ``path`` is valid while this is unchanged."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def cache_path(kind: str, root: str, key: str = "") -> str | None:
+    """Where this root's ``kind`` cache is kept between runs; None when caching is off.
+
+    ``FLAKE8_IDEMPOTENCY_CACHE`` names the directory (``off`` disables caching);
+    the default is ``$XDG_CACHE_HOME/flake8-idempotency`` (``~/.cache/...``).
+    """
+    directory = os.environ.get("FLAKE8_IDEMPOTENCY_CACHE", "")
+    if directory.lower() == "off":
+        return None
+    if not directory:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        directory = os.path.join(base, "flake8-idempotency")
+    # Entries are checked against each file's mtime and size, so the name only has to
+    # keep roots and configurations apart, not to be collision-proof: crc32 avoids
+    # importing hashlib (OpenSSL) on every lint.
+    data = f"{CACHE_VERSION}\0{root}\0{key}".encode()
+    digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    return os.path.join(directory, f"{kind}-{digest}.json")
+
+
+def load_cache(path: str | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_cache(path: str | None, data: dict) -> None:
+    """Written whole to a temporary file, then renamed: parallel workers never see half
+    a file. The directory keeps the ``MAX_CACHE_FILES`` most recently written."""
+    if path is None:
+        return
+    directory = os.path.dirname(path)
+    try:
+        os.makedirs(directory, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as output:
+            json.dump(data, output)
+        os.replace(temporary, path)
+    except OSError:
+        return  # a read-only home: no cache, same results
+    _prune(directory)
+
+
+def _prune(directory: str) -> None:
+    try:
+        with os.scandir(directory) as entries:
+            cached = [(entry.stat().st_mtime_ns, entry.path) for entry in entries if entry.name.endswith(".json")]
+        for _, stale in sorted(cached, reverse=True)[MAX_CACHE_FILES:]:
+            os.remove(stale)
+    except OSError:
+        pass  # another worker pruned it first
