@@ -9,10 +9,9 @@ configuration (exclude, filename patterns, ``--idm-*`` options) plus
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator, Sequence
-
-import os
 
 from .config import OPTIONS
 from .engine import EndpointReport, analyze

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .analysis.openapi import forget_operations, routed_by_spec
@@ -68,22 +67,22 @@ def routed_elsewhere(text: str, filename: str, config: Config) -> bool:
     return may_be_routed_elsewhere(text) or routed_by_spec(os.path.abspath(config.project_root), filename)
 
 
-@dataclass
 class EndpointReport:
     """One endpoint with what the rules said about it (the summary's unit)."""
 
-    endpoint: Endpoint
-    findings: list[Finding] = field(default_factory=list)
-    #: Check name (``put``, ``delete``, ``critical_post``) -> passed, for the checks
-    #: that apply to this endpoint.
-    checks: dict[str, bool] = field(default_factory=dict)
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self.findings: list[Finding] = []
+        #: Check name (``put``, ``delete``, ``critical_post``) -> passed, for the checks
+        #: that apply to this endpoint.
+        self.checks: dict[str, bool] = {}
 
 
-@dataclass
 class FileResult:
-    reports: list[EndpointReport] = field(default_factory=list)
-    #: What flake8 reports: every endpoint's findings, one per line and code.
-    findings: list[Finding] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.reports: list[EndpointReport] = []
+        #: What flake8 reports: every endpoint's findings, one per line and code.
+        self.findings: list[Finding] = []
 
     @property
     def endpoints(self) -> list[Endpoint]:

@@ -10,7 +10,6 @@ exceptions the file's own exception handlers answer with 404/410/204.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..knowledge.lookups import (
@@ -28,11 +27,12 @@ from ..knowledge.lookups import (
     TYPE_CHECKING_NAMES,
     UNIVERSAL_CATCHERS,
 )
+from ..lazy_pattern import LazyPattern
 from .handler_body import BodyNode
 from .source import SourceFile, source_text
 
 _TRY_NODES = tuple({ast.Try, getattr(ast, "TryStar", ast.Try)})
-_STATUS_IN_NAME = re.compile(r"HTTP_(\d{3})")
+_STATUS_IN_NAME = LazyPattern(r"HTTP_(\d{3})")
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody")
 
 #: What a raise (or ``abort``) means for the client.

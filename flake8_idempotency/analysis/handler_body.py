@@ -17,7 +17,6 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-
 from ..discovery.model import Endpoint
 from .budget import UNLIMITED, Budget
 from .project import ProjectResolver

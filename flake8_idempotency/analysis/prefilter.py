@@ -40,6 +40,7 @@ from ..knowledge.frameworks import (
     STANDALONE_DECORATORS,
     VIEW_HANDLER_NAMES,
 )
+from ..lazy_pattern import LazyPattern
 
 
 def _alternatives(words) -> str:
@@ -77,13 +78,13 @@ _DECLARATION_PATTERNS = tuple(
     )
 )
 #: aiohttp's helpers imported by name: ``post("/x", handler)`` (only in aiohttp files).
-_BARE_HELPER = re.compile(rf"(?<![\w.])(?:{_alternatives(_HELPER_NAMES)})[ \t]*\([ \t]*[rbuRBU]?[\"']/")
+_BARE_HELPER = LazyPattern(rf"(?<![\w.])(?:{_alternatives(_HELPER_NAMES)})[ \t]*\([ \t]*[rbuRBU]?[\"']/")
 
 #: A file that fails the patterns above can still be a function endpoint that another
 #: file registers with its methods (``app.add_url_rule("/x", view_func=handlers.pay,
 #: methods=["POST"])``): only these frameworks register functions that way, and a
 #: handler module of theirs names the framework (``from flask import request``).
-_ROUTED_ELSEWHERE = re.compile(rf"\b(?:{_alternatives(FUNCTION_REGISTRATION_FRAMEWORKS)})\b")
+_ROUTED_ELSEWHERE = LazyPattern(rf"\b(?:{_alternatives(FUNCTION_REGISTRATION_FRAMEWORKS)})\b")
 
 
 def may_declare_endpoints(text: str) -> bool:

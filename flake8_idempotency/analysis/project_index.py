@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS
+from ..lazy_pattern import LazyPattern
 from .openapi import spec_operations
 from .project import find_module_file, module_name_for
 from .project_files import cache_path, file_key, load_cache, project_files, save_cache
@@ -55,7 +56,7 @@ def fact_collectors(config) -> tuple[FactCollector, ...]:
 #: A file is looked at further only if it names a web framework or a Django setting
 #: the rules read (plain substring tests: most of a project's files stop here).
 _WEB_WORDS = (*FRAMEWORK_PACKAGES, "MIDDLEWARE", "REST_FRAMEWORK", "urlpatterns")
-_REGISTRATION_TEXT = re.compile(
+_REGISTRATION_TEXT = LazyPattern(
     r"urlpatterns|\.register\(|add_url_rule|add_api_route|add_routes|add_route|add_resource|add_view"
     r"|\bRoute\(|Application\(|add_handlers|web\.view\(|include_router|register_blueprint"
 )

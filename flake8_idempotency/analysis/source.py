@@ -8,33 +8,12 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES, ROUTE_DECORATOR_NAMES, VIEW_HANDLER_NAMES
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-def _alternatives(words) -> str:
-    return "|".join(sorted(words, key=lambda word: (-len(word), word)))
-
-
-#: Text that any endpoint-bearing file must contain: a framework name, a route
-#: decorator on some object (``@x.put(``: the router may come from another
-#: module), or a class-view handler name (``def destroy``: the base may too).
-#: Files without a match cost one regex search and nothing else.
-_CANDIDATE_TEXT = re.compile(
-    rf"\b(?:{_alternatives(FRAMEWORK_PACKAGES)})\b"
-    rf"|@\s*[\w.]+\.(?:{_alternatives(ROUTE_DECORATOR_NAMES)})\s*\("
-    rf"|\bdef\s+(?:on_\w+|{_alternatives(VIEW_HANDLER_NAMES)})\s*\("
-)
-
-
-def may_contain_endpoints(lines: list[str]) -> bool:
-    """Cheap text pre-filter run before any tree walk."""
-    return _CANDIDATE_TEXT.search("".join(lines)) is not None
 
 
 @dataclass

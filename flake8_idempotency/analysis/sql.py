@@ -22,19 +22,20 @@ from ..knowledge.writes import (
     SQL_UPSERT_CLAUSES,
     TOGGLE,
 )
+from ..lazy_pattern import LazyPattern
 from .source import SourceFile, call_argument, literal_string
 
-_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
-_QUOTED_IDENTIFIER = re.compile(r'["`\[\]]')
-_STRING_LITERAL = re.compile(r"'(?:[^']|'')*'")
-_UPDATE_SET = re.compile(
+_COMMENT = LazyPattern(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_QUOTED_IDENTIFIER = LazyPattern(r'["`\[\]]')
+_STRING_LITERAL = LazyPattern(r"'(?:[^']|'')*'")
+_UPDATE_SET = LazyPattern(
     r"\bUPDATE\s+(?:ONLY\s+)?[\w.]+(?:\s+(?:AS\s+)?\w+)?\s+SET\s+(?P<set>.*?)(?=\bWHERE\b|\bRETURNING\b|\bFROM\b|;|$)",
     re.IGNORECASE | re.DOTALL,
 )
-_UPSERT_UPDATE = re.compile(r"\b(?:DO|KEY)\s+$", re.IGNORECASE)
-_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(?P<table>[\w.]+)", re.IGNORECASE)
-_OPERATOR = re.compile(r"\|\||[-+*/]")
-_FUNCTION = re.compile(r"(\w+)\s*\(")
+_UPSERT_UPDATE = LazyPattern(r"\b(?:DO|KEY)\s+$", re.IGNORECASE)
+_INSERT = LazyPattern(r"^\s*INSERT\s+INTO\s+(?P<table>[\w.]+)", re.IGNORECASE)
+_OPERATOR = LazyPattern(r"\|\||[-+*/]")
+_FUNCTION = LazyPattern(r"(\w+)\s*\(")
 
 
 def executed_sql(call: ast.Call, source: SourceFile) -> Iterator[str]:

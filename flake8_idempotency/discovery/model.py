@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..analysis.source import FunctionNode
+from ..lazy_pattern import LazyPattern
 
 #: Methods served by a view that declares no restriction (Pyramid without request_method).
 ANY_METHOD = "ANY"
@@ -46,11 +47,11 @@ _TYPE_NAMES = frozenset(
     {"int", "float", "path", "string", "str", "uuid", "slug", "any", "re"}
     | {"number", "alpha", "ext", "ymd", "strorempty"}
 )
-_NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>(?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)")
-_UNNAMED_GROUP = re.compile(r"\((?!\?)(?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)")
-_ANGLE_PARAMETER = re.compile(r"<([^<>]+)>")
-_BRACE_PARAMETER = re.compile(r"\{((?:[^{}]|\{[^{}]*\})+)\}")
-_COLON_PARAMETER = re.compile(r"(?<=/):([A-Za-z_]\w*)")  # Robyn: /orders/:id
+_NAMED_GROUP = LazyPattern(r"\(\?P<([A-Za-z_]\w*)>(?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)")
+_UNNAMED_GROUP = LazyPattern(r"\((?!\?)(?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)")
+_ANGLE_PARAMETER = LazyPattern(r"<([^<>]+)>")
+_BRACE_PARAMETER = LazyPattern(r"\{((?:[^{}]|\{[^{}]*\})+)\}")
+_COLON_PARAMETER = LazyPattern(r"(?<=/):([A-Za-z_]\w*)")  # Robyn: /orders/:id
 
 
 def _parameter_name(match: re.Match[str]) -> str:

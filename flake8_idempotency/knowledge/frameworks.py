@@ -8,7 +8,7 @@ need no separate entries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 HTTP_VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
 
@@ -41,15 +41,14 @@ FRAMEWORK_PACKAGES = {
 }
 
 
-@dataclass(frozen=True)
-class RouterKind:
+class RouterKind(NamedTuple):
     """An app/router object whose methods are route decorators (``@app.put("/x")``)."""
 
     framework: str
     #: ``(package, class name)`` of the constructors that create it.
     constructors: frozenset[tuple[str, str]]
     #: Decorator attribute name -> methods it serves (``put`` -> PUT).
-    verb_decorators: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    verb_decorators: dict[str, tuple[str, ...]] = {}  # never mutated
     #: Decorators that take the methods as an argument (``route``, ``api_route``).
     route_decorators: frozenset[str] = frozenset({"route"})
     #: Keyword carrying the methods of a ``route`` decorator.
@@ -163,8 +162,7 @@ STANDALONE_DECORATORS: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]]
 STANDALONE_METHODS_KEYWORD = {"litestar": "http_method", "bottle": "method"}
 
 
-@dataclass(frozen=True)
-class ViewFamily:
+class ViewFamily(NamedTuple):
     """Class-based views: a base class makes some method names handlers."""
 
     framework: str

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..lazy_pattern import LazyPattern
+
 # -- the idempotency key --------------------------------------------------------
 
 #: Any header or field whose name matches this (after the normalisation in the rule:
 #: lower case, ``_`` -> ``-``, Django's ``HTTP_`` and an ``X-`` prefix dropped) carries a key.
-IDEMPOTENCY_KEY_PATTERN = re.compile(r"idempotency[-_ ]?key", re.IGNORECASE)
+IDEMPOTENCY_KEY_PATTERN = LazyPattern(r"idempotency[-_ ]?key", re.IGNORECASE)
 
 #: Header names accepted besides the pattern (``X-`` variants are accepted for each).
 IDEMPOTENCY_HEADERS = (
@@ -154,7 +156,7 @@ SET_IF_ABSENT = ("set", "nx")
 #: Django ``cache.add(key, value)`` (on a receiver whose name contains "cache").
 CACHE_ADD_METHOD = "add"
 #: Raw SQL that deduplicates.
-DEDUP_SQL = re.compile(
+DEDUP_SQL = LazyPattern(
     r"\bON\s+CONFLICT\b|\bON\s+DUPLICATE\s+KEY\b|\bINSERT\s+OR\s+(?:IGNORE|REPLACE)\b"
     r"|\bINSERT\s+IGNORE\b|\bMERGE\s+INTO\b",
     re.IGNORECASE,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_pattern import LazyPattern
+
 # --- kinds of relative write: what the message says -------------------------------
 
 INCREMENT = "increment"
@@ -156,9 +158,9 @@ REDIS_RELATIVE_COMMANDS = {
 #: Redis ``APPEND key value`` shares its name with ``list.append``: two positional
 #: arguments and a Redis-looking receiver tell them apart.
 REDIS_APPEND = "append"
-REDIS_RECEIVER = re.compile(r"redis|^r$|^rdb$|^rds$|cache|^pipe(line)?$|^kv$|valkey", re.IGNORECASE)
+REDIS_RECEIVER = LazyPattern(r"redis|^r$|^rdb$|^rds$|cache|^pipe(line)?$|^kv$|valkey", re.IGNORECASE)
 #: Metrics clients share the counter vocabulary; counting requests is not state.
-METRICS_RECEIVER = re.compile(r"statsd|metric|stats|telemetry|monitor|prometheus|datadog|tracer", re.IGNORECASE)
+METRICS_RECEIVER = LazyPattern(r"statsd|metric|stats|telemetry|monitor|prometheus|datadog|tracer", re.IGNORECASE)
 
 # --- DynamoDB (boto3 client and resource) ---------------------------------------
 
@@ -198,7 +200,7 @@ SQL_RELATIVE_OPERATORS = {"+": INCREMENT, "-": DECREMENT, "*": SCALE, "/": SCALE
 #: SQL functions that build a new value from the old one.
 SQL_APPENDING_FUNCTIONS = frozenset({"array_append", "array_prepend", "array_cat", "concat", "jsonb_insert"})
 #: Clauses that turn an INSERT into an upsert or a no-op on conflict.
-SQL_UPSERT_CLAUSES = re.compile(
+SQL_UPSERT_CLAUSES = LazyPattern(
     r"\bON\s+CONFLICT\b|\bON\s+DUPLICATE\s+KEY\b|^\s*INSERT\s+OR\s+(IGNORE|REPLACE)\b|^\s*INSERT\s+IGNORE\b",
     re.IGNORECASE,
 )
@@ -225,14 +227,14 @@ UPSERT_METHODS = frozenset(
     }
 )
 #: ``session.add(Model(...))``: receivers that are an ORM session.
-SESSION_RECEIVER = re.compile(r"session|^db$|^s$|^sess$|^uow$|^unit_of_work$", re.IGNORECASE)
+SESSION_RECEIVER = LazyPattern(r"session|^db$|^s$|^sess$|^uow$|^unit_of_work$", re.IGNORECASE)
 SESSION_ADD_METHODS = frozenset({"add", "add_all"})
 #: Saving a freshly constructed instance: ``Order(...).save()``, ``await Doc(...).insert()``.
 NEW_INSTANCE_SAVES = frozenset({"save", "insert", "create", "asave"})
 #: Constructor keywords that name an existing record, making ``save()`` an update.
 PRIMARY_KEY_KEYWORDS = frozenset({"pk", "id", "_id"})
 #: Classes whose instances are not records (serializers, forms, responses).
-NON_MODEL_CLASS = re.compile(r"(Serializer|Form|FormSet|Schema|Response|Request|Error|Exception|Dict|List|Set)$")
+NON_MODEL_CLASS = LazyPattern(r"(Serializer|Form|FormSet|Schema|Response|Request|Error|Exception|Dict|List|Set)$")
 #: Words in ``x.things.create(...)`` that mark an API client, not a related manager.
 NON_MODEL_WORDS = frozenset(
     {

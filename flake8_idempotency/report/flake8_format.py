@@ -16,11 +16,8 @@ from flake8.formatting.base import BaseFormatter
 from flake8.formatting.default import Default, SimpleFormatter
 from flake8.violation import Violation
 
-from ..analysis.source import display_path
-from .github import annotation
-
-# flake8 imports every report plugin at start-up, whichever format is chosen: the
-# summary's machinery (discovery, rules) is imported in ``stop()``, when it is used.
+# flake8 imports every report plugin at start-up, whichever format is chosen: what
+# each one needs (the summary's discovery and rules) is imported when it is used.
 
 
 class SummaryFormatter(SimpleFormatter):
@@ -53,5 +50,8 @@ class GitHubFormatter(BaseFormatter):
     """
 
     def format(self, error: Violation) -> str:
+        from ..analysis.source import display_path
+        from .github import annotation
+
         message = f"{error.code} {error.text}"
         return annotation(display_path(error.filename), error.line_number, error.column_number, error.code, message)

@@ -20,8 +20,10 @@ from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
+from ..lazy_pattern import LazyPattern
+
 DATA_FILE = "rule_docs.json"
-_TITLE = re.compile(r"^# (IDM\d{3}): (.+)$", re.M)
+_TITLE = LazyPattern(r"^# (IDM\d{3}): (.+)$", re.M)
 
 
 def extract(page: str) -> dict[str, str]:

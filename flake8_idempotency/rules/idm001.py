@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from ..analysis.handler_body import BodyNode
 from ..analysis.origins import Origin, Origins
-from ..analysis.sql import executed_sql, relative_assignments, split_top_level, sql_texts
 from ..analysis.source import literal_string, source_text
+from ..analysis.sql import executed_sql, relative_assignments, split_top_level, sql_texts
 from ..discovery.model import Endpoint
 from ..knowledge.writes import (
     APPEND,
@@ -50,6 +50,7 @@ from ..knowledge.writes import (
     TOGGLE,
     VALUE_CONVERSIONS,
 )
+from ..lazy_pattern import LazyPattern
 from .base import Finding, RuleContext
 
 CODE = "IDM001"
@@ -83,7 +84,7 @@ FIXES = {
 #: Field names and how-texts are cut to this length to keep messages on one short line.
 _MAX_NAME = 32
 
-_DYNAMODB_CLAUSE = re.compile(r"\b(SET|ADD|REMOVE|DELETE)\b", re.IGNORECASE)
+_DYNAMODB_CLAUSE = LazyPattern(r"\b(SET|ADD|REMOVE|DELETE)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

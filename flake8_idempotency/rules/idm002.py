@@ -15,7 +15,6 @@ project-wide pass can add the guards registered in other files to the same set.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +25,7 @@ from ..analysis.source import FunctionNode, SourceFile, attribute_chain, literal
 from ..config import Config
 from ..discovery.model import Endpoint
 from ..knowledge import critical, guards
+from ..lazy_pattern import LazyPattern
 from .base import Finding, RuleContext
 
 CODE = "IDM002"
@@ -101,10 +101,10 @@ def normalize_header(name: str) -> str:
     return text.removeprefix("x-")
 
 
-_CAMEL_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-_SEPARATORS = re.compile(r"[/_.\-\s]+")
+_CAMEL_WORD = LazyPattern(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_SEPARATORS = LazyPattern(r"[/_.\-\s]+")
 #: ``{order_id}``: a path parameter names a value, not what the endpoint does.
-_PATH_PARAMETER = re.compile(r"\{[^{}]*\}")
+_PATH_PARAMETER = LazyPattern(r"\{[^{}]*\}")
 
 
 def words_of(text: str) -> list[str]:
@@ -826,7 +826,7 @@ def _checks_existence(test: ast.expr) -> bool:
 #: App-level guards registered anywhere in the project (middleware in settings.py, an
 #: app factory adding an idempotency middleware, a Flask extension in extensions.py).
 GUARD_FACT = "idempotency_guards"
-_GUARD_TEXT = re.compile(
+_GUARD_TEXT = LazyPattern(
     "|".join(
         sorted(
             {*guards.ADD_MIDDLEWARE_METHODS, *guards.MIDDLEWARE_WRAPPERS, *guards.MIDDLEWARE_KEYWORDS}

@@ -12,18 +12,18 @@ dereferenced unchecked; an explicit raise on the not-found branch must be a
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..analysis import guards
 from ..analysis.guards import final_name
 from ..analysis.handler_body import BodyNode
+from ..analysis.project_index import FactCollector
 from ..analysis.source import FunctionNode, attribute_chain, literal_string, source_text
 from ..discovery.model import Endpoint
 from ..knowledge import lookups as known
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES
-from ..analysis.project_index import FactCollector
+from ..lazy_pattern import LazyPattern
 from .base import Finding, RuleContext
 
 CODE = "IDM003"
@@ -51,7 +51,7 @@ NOT_FOUND_BRANCH_MESSAGES = (
 )
 MAX_MESSAGE_LENGTH = 199
 
-_CAMEL_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+_CAMEL_WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 _MODEL_MODULE_WORDS = frozenset({"models", "model", "entities", "documents", "schema", "tables"})
 
 
@@ -85,10 +85,10 @@ def facts(config) -> tuple[FactCollector, ...]:
     return (
         FactCollector(
             NOT_FOUND_FACT,
-            re.compile(r"errorhandler|exception_handler|register_error_handler|exception_handlers"),
+            LazyPattern(r"errorhandler|exception_handler|register_error_handler|exception_handlers"),
             guards.exceptions_mapped_to_not_found,
         ),
-        FactCollector(DRF_NOT_FOUND_FACT, re.compile(r"EXCEPTION_HANDLER"), guards.drf_exception_handler_exceptions),
+        FactCollector(DRF_NOT_FOUND_FACT, LazyPattern(r"EXCEPTION_HANDLER"), guards.drf_exception_handler_exceptions),
     )
 
 

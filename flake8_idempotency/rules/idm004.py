@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from ..knowledge.writes import (
     SESSION_RECEIVER,
     UPSERT_METHODS,
 )
+from ..lazy_pattern import LazyPattern
 from .base import Finding, RuleContext
 
 CODE = "IDM004"
@@ -55,7 +55,7 @@ METHOD = "PUT"
 MESSAGE = "{code} {endpoint} inserts a new {model} record ({how}){where}; a retried PUT adds another. {fix}"
 FIX = "Update the record the URL names, or upsert, instead."
 _MAX_NAME = 32
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 @dataclass(frozen=True)
