@@ -117,13 +117,13 @@ def run(command: list[str], cwd: Path | None = None, stdin: bytes | None = None)
 # -- the corpus slices -------------------------------------------------------------
 
 
-def endpoint_files(project: Path, files: list[Path]) -> set[Path]:
-    """Files of ``files`` where ``flake8-idempotency endpoints`` finds something."""
+def endpoint_files(python: Path, project: Path, files: list[Path]) -> set[Path]:
+    """Files of ``files`` where ``flake8-idempotency endpoints`` (of ``python``) finds something."""
     found: set[Path] = set()
     for start in range(0, len(files), 200):
         chunk = [str(path.relative_to(project)) for path in files[start:][:200]]
         result = subprocess.run(
-            [sys.executable, "-m", "flake8_idempotency.cli", "endpoints", *chunk],
+            [str(python), "-m", "flake8_idempotency.cli", "endpoints", *chunk],
             cwd=project,
             capture_output=True,
             text=True,
@@ -134,7 +134,7 @@ def endpoint_files(project: Path, files: list[Path]) -> set[Path]:
     return found
 
 
-def slices(projects: list[Path], size: int) -> dict[str, dict[Path, list[Path]]]:
+def slices(python: Path, projects: list[Path], size: int) -> dict[str, dict[Path, list[Path]]]:
     """Per project: a hash sample, a sample of files with no endpoint, files with endpoints."""
     result: dict[str, dict[Path, list[Path]]] = {"sample": {}, "no-endpoint": {}, "endpoint": {}}
     for project in projects:
@@ -142,9 +142,9 @@ def slices(projects: list[Path], size: int) -> dict[str, dict[Path, list[Path]]]
         by_hash = corpus.sample(files, len(files), project, keep_order=True)
         result["sample"][project] = sorted(by_hash[:size])
         candidates = by_hash[: size * 3]
-        with_endpoints = endpoint_files(project, candidates)
+        with_endpoints = endpoint_files(python, project, candidates)
         result["no-endpoint"][project] = sorted([p for p in candidates if p.resolve() not in with_endpoints][:size])
-        all_with = endpoint_files(project, files)
+        all_with = endpoint_files(python, project, files)
         result["endpoint"][project] = sorted(p for p in files if p.resolve() in all_with)[:size]
     return result
 
@@ -270,7 +270,7 @@ def corpus_command(args: argparse.Namespace) -> int:
     projects = corpus.fetch()
     bare, bugbear, plugin = bare_flake8(), bugbear_flake8(), plugin_flake8()
     print(f"slices: {args.sample} files per project")
-    chosen = slices(projects, args.sample)
+    chosen = slices(plugin, projects, args.sample)
     counts = {kind: sum(len(files) for files in per.values()) for kind, per in chosen.items()}
     print("files: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()))
     rows: list[Row] = []

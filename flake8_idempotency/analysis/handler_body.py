@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..discovery.model import Endpoint
 from .budget import UNLIMITED, Budget
@@ -26,8 +26,7 @@ from .source import FunctionNode, SourceFile, display_path
 _NOT_EXECUTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-@dataclass(frozen=True)
-class CallStep:
+class CallStep(NamedTuple):
     """One call from the handler (or a helper) into a project function."""
 
     call: ast.Call
@@ -41,8 +40,7 @@ class CallStep:
         return self.callee.name
 
 
-@dataclass(frozen=True)
-class BodyNode:
+class BodyNode(NamedTuple):
     node: ast.AST
     #: From the outermost handler statement down to the node's parent, across calls
     #: (a followed ``ast.Call`` sits in the chain where the callee's body begins).

@@ -12,9 +12,8 @@ from __future__ import annotations
 import ast
 import os
 from collections import OrderedDict
-from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .source import SourceFile, parse_text, read_text
 
@@ -27,8 +26,7 @@ MAX_HOPS = 8
 MODULE_CACHE_SIZE = 256
 
 
-@dataclass(frozen=True)
-class Definition:
+class Definition(NamedTuple):
     """What a name is bound to in its home module, in dotted terms."""
 
     kind: str  # "call", "class", "function" or "other"
@@ -178,7 +176,7 @@ class ProjectResolver:
             if isinstance(found, str):  # a re-export: ``from .routers import api``
                 dotted, from_file = found, path
                 continue
-            return replace(found, path=path, name=name)
+            return found._replace(path=path, name=name)
         return None
 
     def function(self, from_file: str, dotted: str) -> tuple[SourceFile, ast.FunctionDef | ast.AsyncFunctionDef] | None:

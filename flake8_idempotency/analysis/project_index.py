@@ -25,8 +25,8 @@ import ast
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS
 from ..lazy_pattern import LazyPattern
@@ -36,8 +36,7 @@ from .project_files import cache_path, file_key, load_cache, project_files, save
 from .source import SourceFile, call_argument, literal_string, package_and_name, parse_text, read_text
 
 
-@dataclass(frozen=True)
-class FactCollector:
+class FactCollector(NamedTuple):
     """A project-wide fact: the union over the project's files of ``collect(source)``."""
 
     name: str
@@ -67,8 +66,7 @@ _DJANGO_ROUTES = frozenset({("django", "path"), ("django", "re_path"), ("django"
 _DRF_ROUTERS = frozenset({("rest_framework", "DefaultRouter"), ("rest_framework", "SimpleRouter")})
 
 
-@dataclass(frozen=True)
-class Symbol:
+class Symbol(NamedTuple):
     """A top-level name in a project file."""
 
     filename: str
@@ -170,7 +168,7 @@ class ProjectIndex:
                 self._mounts.setdefault((router_file, router_name), []).append((prefix, replaces))
         urlconfs = {path: entry[2] for path, entry in extracts.items() if "urlconf" in entry[2]}
         for symbol, registration in _django_routes(urlconfs):
-            found.setdefault(symbol.filename, []).append(replace(registration, target=symbol.name))
+            found.setdefault(symbol.filename, []).append(registration._replace(target=symbol.name))
         for filename, operations in spec_operations(self.root).items():
             for name, path, method in operations:
                 found.setdefault(filename, []).append(Registration(name, path, "connexion", (method,)))

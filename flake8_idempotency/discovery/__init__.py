@@ -9,7 +9,6 @@ A new framework is a table entry; a new registration style is a module here.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -50,7 +49,7 @@ def discover_endpoints(
     found = list(_apply_registrations(context, found, routed_elsewhere))
     unique: dict[tuple[int, str, str | None], Endpoint] = {}
     for endpoint in found:
-        narrowed = dataclasses.replace(endpoint, body=body_for(endpoint.handler, endpoint.method))
+        narrowed = endpoint._replace(body=body_for(endpoint.handler, endpoint.method))
         unique.setdefault((id(endpoint.handler), endpoint.method, endpoint.path), narrowed)
     # A known path beats "unknown" for the same handler and method.
     with_path = {(id(e.handler), e.method) for e in unique.values() if e.path is not None}
@@ -68,7 +67,7 @@ def _apply_registrations(
         registered = _function_registrations(context, endpoint.handler.name) if endpoint.class_name is None else []
         if endpoint.path is None and registered:
             for registration in registered:
-                yield dataclasses.replace(endpoint, path=registration.path)
+                yield endpoint._replace(path=registration.path)
         else:
             yield endpoint
     registrations = context.registrations if found or routed_elsewhere else context.local_registrations

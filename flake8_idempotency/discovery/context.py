@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from ..analysis.project import MAX_HOPS, ProjectResolver, find_module_file
 from ..analysis.source import (
@@ -26,16 +27,14 @@ from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS, ROUTER_KINDS,
 from .model import Endpoint, join_path
 
 
-@dataclass(frozen=True)
-class RouterMatch:
+class RouterMatch(NamedTuple):
     kind: RouterKind
     prefix: str | None = None
     #: Where the router object is defined: (absolute file, name), to find where it is mounted.
     home: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """What a registration points at: its local name and its dotted origin."""
 
     name: str
@@ -43,8 +42,7 @@ class Target:
     reference: str
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(NamedTuple):
     """A handler or view class named by a route table / registration call."""
 
     target: str
@@ -110,7 +108,7 @@ class DiscoveryContext:
             for value in values:
                 match = self._router_from_value(value)
                 if isinstance(match, RouterMatch):
-                    return replace(match, home=(os.path.abspath(source.filename), name))
+                    return match._replace(home=(os.path.abspath(source.filename), name))
                 verdict = verdict or match
             return verdict
         origin = source.imports.get(name)

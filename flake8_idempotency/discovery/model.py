@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..analysis.source import FunctionNode
 from ..lazy_pattern import LazyPattern
@@ -13,8 +13,7 @@ from ..lazy_pattern import LazyPattern
 ANY_METHOD = "ANY"
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """A handler function and one HTTP method it serves."""
 
     method: str

@@ -7,7 +7,7 @@ users replace or extend the words and add calls through options.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Whole words (singular or plural) of a path, handler name or view class name.
 CRITICAL_WORDS = frozenset(
@@ -51,8 +51,7 @@ UPDATE_VERBS = frozenset({"update", "set", "edit", "rename", "sort", "modify"})
 JOINED_NAMES = ("PayPal", "PayU")
 
 
-@dataclass(frozen=True)
-class ProviderCall:
+class ProviderCall(NamedTuple):
     """A payment-provider SDK call that moves money or creates a billable object.
 
     ``pattern`` is a dotted name: matched exactly against the call's resolved name

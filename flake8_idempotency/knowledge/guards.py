@@ -8,7 +8,7 @@ SQL that deduplicate, and the calls that merely look at a value without using it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..lazy_pattern import LazyPattern
 
@@ -49,8 +49,7 @@ FRESH_KEY_CALLS = frozenset({"uuid1", "uuid4", "uuid7", "token_hex", "token_urls
 # -- libraries ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GuardLibrary:
+class GuardLibrary(NamedTuple):
     """An idempotency library and the names of its public guards."""
 
     distribution: str

@@ -8,11 +8,10 @@ names live here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Raiser:
+class Raiser(NamedTuple):
     """A lookup or removal that raises when the resource is missing."""
 
     #: Exception raised (final name: what an ``except`` clause names).
@@ -105,8 +104,7 @@ DYNAMODB_ITEM_KEY = "Item"
 DYNAMODB_GET_ITEM = Raiser("KeyError", 'response.get("Item")', "item")
 
 
-@dataclass(frozen=True)
-class NoneLookup:
+class NoneLookup(NamedTuple):
     """A lookup that returns None when the resource is missing (fine only with a check)."""
 
     method: str

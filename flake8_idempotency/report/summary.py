@@ -10,6 +10,7 @@ line of at most 500 characters otherwise, and ``n/a`` when nothing is counted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..engine import EndpointReport
 from ..rules import RULES
@@ -28,8 +29,7 @@ CHECKS = {
 _REASONS = {rule.CODE: rule.SUMMARY for rule in RULES}
 
 
-@dataclass(frozen=True)
-class CheckCount:
+class CheckCount(NamedTuple):
     total: int
     passing: int
 

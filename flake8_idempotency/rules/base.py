@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..analysis.budget import UNLIMITED, Budget
 from ..analysis.handler_body import BodyNode, walk_handler
@@ -15,8 +16,7 @@ from ..config import Config
 from ..discovery.model import Endpoint
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
+class Finding(NamedTuple):
     line: int
     col: int
     code: str

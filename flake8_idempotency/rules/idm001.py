@@ -10,10 +10,9 @@ store's vocabulary is data in ``knowledge.writes``; this module only matches it.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..analysis.handler_body import BodyNode
 from ..analysis.origins import Origin, Origins
@@ -87,8 +86,7 @@ _MAX_NAME = 32
 _DYNAMODB_CLAUSE = LazyPattern(r"\b(SET|ADD|REMOVE|DELETE)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class RelativeWrite:
+class RelativeWrite(NamedTuple):
     node: ast.AST  # where it is reported (in the handler: this node's line)
     kind: str
     field: str
@@ -104,7 +102,7 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
     reported: set[int] = set()
     for body_node in context.body(endpoint):
         for write in rule.relative_writes(body_node):
-            at = dataclasses.replace(body_node, node=write.node)
+            at = body_node._replace(node=write.node)
             if at.line in reported or write.field.lower() in context.config.put_allowed_fields:
                 continue
             reported.add(at.line)
@@ -233,7 +231,7 @@ class _Rule:
         if isinstance(target, ast.Attribute):
             expression = self._expression_write(node.value, target.attr)
             if expression is not None:
-                yield dataclasses.replace(expression, node=node)
+                yield expression._replace(node=node)
                 return
         if not isinstance(target, (ast.Attribute, ast.Subscript, ast.Name)):
             return

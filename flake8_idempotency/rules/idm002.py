@@ -18,6 +18,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..analysis.handler_body import BodyNode, walk_handler
 from ..analysis.project_index import FactCollector
@@ -52,8 +53,7 @@ MAX_MESSAGE = 199
 # -- vocabulary: the knowledge tables merged with the options --------------------
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     """Words, header names and extra names in force for one run."""
 
     words: frozenset[str]
@@ -117,8 +117,7 @@ def words_of(text: str) -> list[str]:
 # -- why the endpoint is critical ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """Why an endpoint is critical, and what its message says."""
 
     kind: str  # "provider", "model" or "word"
@@ -418,8 +417,7 @@ def module_bindings(tree: ast.Module) -> dict[str, list[ast.expr]]:
     return found
 
 
-@dataclass(frozen=True)
-class AppGuard:
+class AppGuard(NamedTuple):
     """An app-level guard registered in a file: middleware, extension or request hook."""
 
     name: str

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..analysis import guards
 from ..analysis.guards import final_name
@@ -55,8 +55,7 @@ _CAMEL_WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 _MODEL_MODULE_WORDS = frozenset({"models", "model", "entities", "documents", "schema", "tables"})
 
 
-@dataclass(frozen=True)
-class _Raising:
+class _Raising(NamedTuple):
     """A raising lookup or removal found in the body."""
 
     raiser: known.Raiser
@@ -67,8 +66,7 @@ class _Raising:
     subjects: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class _Tracked:
+class _Tracked(NamedTuple):
     """A local name holding a None-returning lookup's result."""
 
     lookup: known.NoneLookup

@@ -11,10 +11,9 @@ document inserts, query-builder and raw SQL ``INSERT``. Upserts, ``get_or_create
 from __future__ import annotations
 
 import ast
-import dataclasses
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..analysis.handler_body import BodyNode
 from ..analysis.origins import Origin, Origins, root_name
@@ -58,8 +57,7 @@ _MAX_NAME = 32
 _WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
-@dataclass(frozen=True)
-class Insert:
+class Insert(NamedTuple):
     node: ast.AST
     model: str
     how: str
@@ -76,7 +74,7 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
         if not isinstance(body_node.node, ast.Call):
             continue
         for insert in rule.inserts(body_node):
-            at = dataclasses.replace(body_node, node=insert.node)
+            at = body_node._replace(node=insert.node)
             if at.line in reported or is_log_name(insert.model) or _creates_when_missing(body_node):
                 continue
             reported.add(at.line)
