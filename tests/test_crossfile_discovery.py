@@ -71,9 +71,15 @@ def test_plain_imports_resolve_without_astroid():
     assert result.stdout.strip().endswith("astroid builds: 0")
 
 
-def test_astroid_resolves_names_that_come_from_import_star():
+def test_import_star_is_followed_without_astroid():
     result = run(["-c", _BUILDS_PROBE, "orders/notes.py"], cwd=PROJECT)
     assert "IDM000 endpoint DELETE ? drf NoteView.delete" in result.stdout
+    assert result.stdout.strip().endswith("astroid builds: 0")
+
+
+def test_astroid_resolves_import_star_of_a_computed_all():
+    result = run(["-c", _BUILDS_PROBE, "orders/legacy_notes.py"], cwd=PROJECT)
+    assert "IDM000 endpoint DELETE ? drf LegacyNoteView.delete" in result.stdout
     assert result.stdout.strip().endswith("astroid builds: 1")
 
 

@@ -1,10 +1,11 @@
-"""Names that live in other modules of the project, resolved with astroid.
+"""Names that live in other modules of the project: a router, a view base class or a
+helper the linted file imports from the project's own modules.
 
-Used only for the hard cases: a router or a view base class imported from the
-project's own modules. astroid is imported on first use, builds other modules
-from their files (never the file being linted: that one comes from flake8's
-``lines``), and never goes outside the project roots, so nothing depends on the
-frameworks being installed and nothing in site-packages is parsed.
+Each module is read from its file (never the file being linted: that one comes from
+flake8's ``lines``) and its top-level statements answer, re-exports and ``import *``
+followed. astroid is the hard case, imported on first use: a star import from a
+module whose ``__all__`` is computed. Nothing outside the project roots is read, so
+nothing depends on the frameworks being installed.
 """
 
 from __future__ import annotations
@@ -169,6 +170,8 @@ class ProjectResolver:
                 return None
             found = _define_from_source(source, name)
             if found is _STAR_IMPORTED:
+                found = self._from_star_imports(path, source, name)
+            if found is _COMPUTED_EXPORTS:
                 module = self._module(path)
                 found = self._define(module, name) if module is not None else None
             if found is None:
@@ -177,6 +180,33 @@ class ProjectResolver:
                 dotted, from_file = found, path
                 continue
             return found._replace(path=path, name=name)
+        return None
+
+    def _from_star_imports(self, path: str, source: SourceFile, name: str) -> str | object | None:
+        """Which ``from x import *`` of the module binds ``name``: read from each x's own
+        text (the last star import wins, as at run time), ``__all__`` respected. A
+        computed ``__all__`` is astroid's case; a name no project module binds comes
+        from the one star import of an outside package, if there is just one."""
+        outside = []
+        for statement in reversed(source.tree.body):
+            if not (isinstance(statement, ast.ImportFrom) and any(alias.name == "*" for alias in statement.names)):
+                continue
+            module = "." * statement.level + (statement.module or "")
+            target = find_module_file(path, module)
+            if target is None:
+                outside.append(module)
+                continue
+            star_source = self.source_file(target)
+            if star_source is None:
+                continue
+            exported = _exported_names(star_source)
+            if exported is _COMPUTED_EXPORTS:
+                return _COMPUTED_EXPORTS
+            public = name in exported if isinstance(exported, frozenset) else not name.startswith("_")
+            if public and _define_from_source(star_source, name) is not None:
+                return f"{module}.{name}" if not module.endswith(".") else module + name
+        if len(outside) == 1 and not outside[0].startswith(".") and not name.startswith("_"):
+            return f"{outside[0]}.{name}"
         return None
 
     def function(self, from_file: str, dotted: str) -> tuple[SourceFile, ast.FunctionDef | ast.AsyncFunctionDef] | None:
@@ -259,6 +289,28 @@ def _define_from_source(source: SourceFile, name: str) -> Definition | str | obj
     ):
         return _STAR_IMPORTED
     return found
+
+
+#: A module whose ``__all__`` is computed (``a.__all__ + [...]``): only inference knows.
+_COMPUTED_EXPORTS = object()
+
+
+def _exported_names(source: SourceFile) -> frozenset[str] | object | None:
+    """The names ``from module import *`` binds: a literal ``__all__``, or None for every
+    public name when there is no ``__all__``; ``_COMPUTED_EXPORTS`` otherwise."""
+    exported = None
+    for statement in source.tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and "__all__" in _assigned_names(statement):
+            value = statement.value
+            elements = value.elts if isinstance(value, (ast.List, ast.Tuple)) else None
+            if elements is None or not all(
+                isinstance(element, ast.Constant) and isinstance(element.value, str) for element in elements
+            ):
+                return _COMPUTED_EXPORTS
+            exported = frozenset(element.value for element in elements)
+        elif isinstance(statement, ast.AugAssign) and getattr(statement.target, "id", None) == "__all__":
+            return _COMPUTED_EXPORTS
+    return exported
 
 
 def _assigned_names(statement: ast.Assign | ast.AnnAssign) -> set[str]:

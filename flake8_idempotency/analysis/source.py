@@ -1,4 +1,4 @@
-"""One file's facts, gathered in a single walk of flake8's tree.
+"""One file's facts, gathered from the statements of flake8's tree.
 
 The tree is shared with every other flake8 plugin, so nothing here writes to
 its nodes; parents and scopes are kept in side tables.
@@ -8,46 +8,63 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass, field
+from collections import deque
 from functools import cached_property
 
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_STATEMENT_LIKE = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
-@dataclass
+def _statements(tree: ast.Module):
+    """Every statement, breadth first like ``ast.walk`` (so "first definition wins"
+    means the same), without visiting expressions: no statement lives inside one."""
+    pending = deque(tree.body)
+    while pending:
+        node = pending.popleft()
+        yield node
+        pending.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, _STATEMENT_LIKE))
+
+
 class SourceFile:
-    """A parsed module and the name tables discovery needs."""
+    """A parsed module and the name tables discovery needs.
 
-    tree: ast.Module
-    filename: str
-    lines: list[str] = field(default_factory=list)
-    #: local name -> dotted origin (``viewsets`` -> ``rest_framework.viewsets``);
-    #: relative imports keep their leading dots (``.services.cancel``).
-    imports: dict[str, str] = field(default_factory=dict)
-    #: name -> every value assigned to it anywhere in the file.
-    assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
-    #: class name -> class node (any nesting level; first definition wins).
-    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
-    #: module-level function name -> node.
-    functions: dict[str, FunctionNode] = field(default_factory=dict)
-    #: every function with the class that directly holds it (None for plain functions).
-    all_functions: list[tuple[FunctionNode, ast.ClassDef | None]] = field(default_factory=list)
-    calls: list[ast.Call] = field(default_factory=list)
+    The tables come from the module's statements only (names are bound by
+    statements); the calls, which need every expression, are collected on first use:
+    a module read to look one name up never pays for them.
+    """
+
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str] | None = None) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines if lines is not None else []
+        #: local name -> dotted origin (``viewsets`` -> ``rest_framework.viewsets``);
+        #: relative imports keep their leading dots (``.services.cancel``).
+        self.imports: dict[str, str] = {}
+        #: name -> every value assigned to it anywhere in the file.
+        self.assignments: dict[str, list[ast.expr]] = {}
+        #: class name -> class node (any nesting level; first definition wins).
+        self.classes: dict[str, ast.ClassDef] = {}
+        #: module-level function name -> node.
+        self.functions: dict[str, FunctionNode] = {}
+        #: every function with the class that directly holds it (None for plain functions).
+        self.all_functions: list[tuple[FunctionNode, ast.ClassDef | None]] = []
 
     @classmethod
     def from_tree(cls, tree: ast.Module, filename: str, lines: list[str]) -> SourceFile:
-        source = cls(tree=tree, filename=filename, lines=lines)
+        source = cls(tree, filename, lines)
         source._collect()
         return source
 
+    @cached_property
+    def calls(self) -> list[ast.Call]:
+        return [node for node in ast.walk(self.tree) if isinstance(node, ast.Call)]
+
     def _collect(self) -> None:
         owner: dict[int, ast.ClassDef] = {}
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call):
-                self.calls.append(node)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for node in _statements(self.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.all_functions.append((node, owner.get(id(node))))
             elif isinstance(node, ast.ClassDef):
                 self.classes.setdefault(node.name, node)
