@@ -160,3 +160,27 @@ def test_a_file_outside_any_framework_stays_silent_and_cheap():
     )
     assert not may_declare_endpoints(text)
     assert not may_be_routed_elsewhere(text)
+
+
+_SPEC = """\
+openapi: 3.0.3
+info: {title: Shop, version: "1.0"}
+paths:
+  /payments:
+    post:
+      operationId: shop.handlers.create_payment
+      responses:
+        "201": {description: created}
+"""
+
+
+def test_a_spec_added_later_is_seen_on_the_next_run(tmp_path):
+    """Which specs exist is remembered between runs while no directory changes: adding
+    one (its directory's mtime changes) makes the next lint look again."""
+    project = _flask_factory(tmp_path, "")
+    (project / "shop" / "app.py").unlink()
+    first = flake8("--isolated", "--select=IDM", "shop/handlers.py", cwd=project)
+    assert first.stdout == ""
+    (project / "openapi.yaml").write_text(_SPEC)
+    second = flake8("--isolated", "--select=IDM", "shop/handlers.py", cwd=project)
+    assert "shop/handlers.py:4:1: IDM002 POST /payments creates a stripe.PaymentIntent" in second.stdout

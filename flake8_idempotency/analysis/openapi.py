@@ -12,7 +12,7 @@ import os
 import re
 
 from ..knowledge.frameworks import HTTP_VERBS
-from .project_files import cache_path, file_key, load_cache, project_files, save_cache
+from .project_files import cache_path, file_key, load_cache, save_cache, spec_files
 
 #: Spec files larger than this are not read (data dumps).
 MAX_SPEC_BYTES = 2_000_000
@@ -40,7 +40,7 @@ def _collect(root: str) -> dict[str, list[list[str]]]:
     path = cache_path("openapi", root)
     cached = load_cache(path)
     specs: dict[str, list] = {}
-    for spec in project_files(root).specs:
+    for spec in spec_files(root):
         key = file_key(spec)
         if key is None:
             continue

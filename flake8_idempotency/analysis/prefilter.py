@@ -57,18 +57,21 @@ _DECORATOR_NAMES = {
 }
 _HELPER_NAMES = {*AIOHTTP_ROUTE_HELPERS, "route", "view"}
 _REGISTRATION_CALLS = {*FUNCTION_REGISTRATION_CALLS, *AIOHTTP_ROUTER_METHODS}
-#: ``@router.patch(...)`` and litestar's ``@patch("/x")``, not unittest.mock's
-#: ``@patch("module.name")``, ``@mock.patch(...)`` or ``@patch.object(...)`` (every test file).
-_PATCH = r"(?<!mock\.)patch\b(?!\s*\(\s*[rbuRBU]?[\"'][^/\"']|\.)"
 
-#: Declarations, as in the module docstring. Each pattern starts with literal text,
-#: which ``re`` finds by a fast scan; a leading ``\\b`` or alternation would make it
-#: try every position (20x slower, and this runs on every file).
+#: Decorators and method names are matched generically and looked up in the sets
+#: above: compiling one alternation per table would cost every lint ~3 ms.
+_DECORATOR = re.compile(r"@[ \t]*((?:\w+[ \t]*\.[ \t]*)*)(\w+)")
+_DEF = re.compile(r"def[ \t]+(\w+)[ \t]*\(")
+#: ``@patch("module.name")`` and ``@patch.object(...)`` are unittest.mock (every test
+#: file); litestar's ``@patch("/x")`` and ``@router.patch(...)`` are routes.
+_MOCK_PATCH = re.compile(r"\.|\s*\(\s*[rbuRBU]?[\"'][^/\"']")
+
+#: The other declarations, as in the module docstring. Each pattern starts with
+#: literal text, which ``re`` finds by a fast scan; a leading ``\\b`` or alternation
+#: would make it try every position (20x slower, and this runs on every file).
 _DECLARATION_PATTERNS = tuple(
     re.compile(pattern)
     for pattern in (
-        rf"@[ \t]*(?:[\w.]+\.)?(?:(?:{_alternatives(_DECORATOR_NAMES - {'patch'})})\b|{_PATCH}|\w+\.mapping\.)",
-        rf"def[ \t]+(?:{FALCON_RESPONDER_PREFIX}\w+|{_alternatives(VIEW_HANDLER_NAMES)})[ \t]*\(",
         r"\.method\b",
         r"urlpatterns",
         r"django\.(?:conf\.)?urls[ \t]+import[ \t]+(?:\([^)]*|[^\n]*)\b(?:re_path|path|url)\b",
@@ -89,9 +92,23 @@ _ROUTED_ELSEWHERE = LazyPattern(rf"\b(?:{_alternatives(FUNCTION_REGISTRATION_FRA
 
 def may_declare_endpoints(text: str) -> bool:
     """Does the text show a declaration discovery could turn into an endpoint?"""
-    if any(pattern.search(text) for pattern in _DECLARATION_PATTERNS):
-        return True
-    return "aiohttp" in text and _BARE_HELPER.search(text) is not None
+    return (
+        any(_is_route_decorator(text, match) for match in _DECORATOR.finditer(text))
+        or any(_is_handler_name(match[1]) for match in _DEF.finditer(text))
+        or any(pattern.search(text) for pattern in _DECLARATION_PATTERNS)
+        or ("aiohttp" in text and _BARE_HELPER.search(text) is not None)
+    )
+
+
+def _is_route_decorator(text: str, match: re.Match[str]) -> bool:
+    name = match[2]
+    if name != "patch":
+        return name in _DECORATOR_NAMES
+    return not match[1].replace(" ", "").endswith("mock.") and not _MOCK_PATCH.match(text, match.end())
+
+
+def _is_handler_name(name: str) -> bool:
+    return name in VIEW_HANDLER_NAMES or name.startswith(FALCON_RESPONDER_PREFIX)
 
 
 def may_be_routed_elsewhere(text: str) -> bool:

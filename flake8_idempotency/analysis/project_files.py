@@ -28,16 +28,20 @@ MAX_CACHE_FILES = 64
 
 
 class ProjectFiles:
-    """Python files and candidate spec files under a root, each list sorted."""
+    """Python files and candidate spec files under a root, each list sorted, and every
+    directory scanned with its mtime (a directory's mtime changes when an entry is
+    added, removed or renamed)."""
 
-    __slots__ = ("python", "specs")
+    __slots__ = ("python", "specs", "directories")
 
-    def __init__(self, python: list[str], specs: list[str]) -> None:
+    def __init__(self, python: list[str], specs: list[str], directories: dict[str, int]) -> None:
         self.python = python
         self.specs = specs
+        self.directories = directories
 
 
 _SCANS: dict[str, ProjectFiles] = {}
+_SPECS: dict[str, list[str]] = {}
 
 
 def project_files(root: str) -> ProjectFiles:
@@ -47,17 +51,46 @@ def project_files(root: str) -> ProjectFiles:
     return _SCANS[root]
 
 
+def spec_files(root: str) -> list[str]:
+    """The candidate OpenAPI specs under ``root``: asked for every file the pre-filter
+    rejects, so answered from the last scan while no directory's mtime has changed
+    (a stat per directory instead of listing them all)."""
+    if root not in _SPECS:
+        path = cache_path("files", root)
+        cached = load_cache(path)
+        directories = cached.get("directories")
+        if isinstance(directories, dict) and directories and all(
+            _mtime(directory) == mtime for directory, mtime in directories.items()
+        ):
+            _SPECS[root] = list(cached.get("specs", []))
+        else:
+            scanned = project_files(root)
+            save_cache(path, {"directories": scanned.directories, "specs": scanned.specs})
+            _SPECS[root] = scanned.specs
+    return _SPECS[root]
+
+
 def forget_scans() -> None:
     """A new flake8 run (an editor may lint many times in one process): list again."""
     _SCANS.clear()
+    _SPECS.clear()
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 def _scan(root: str) -> ProjectFiles:
     python: list[str] = []
     specs: list[str] = []
+    directories: dict[str, int] = {}
     pending = [root]
     while pending:
         directory = pending.pop()
+        mtime = _mtime(directory)
         try:
             with os.scandir(directory) as entries:
                 listed = list(entries)
@@ -65,6 +98,8 @@ def _scan(root: str) -> ProjectFiles:
             continue
         if directory != root and any(entry.name == "pyvenv.cfg" for entry in listed):
             continue  # a virtualenv under any name
+        if mtime is not None:
+            directories[directory] = mtime
         for entry in listed:
             name = entry.name
             if name.endswith(".py"):
@@ -75,7 +110,7 @@ def _scan(root: str) -> ProjectFiles:
                 pending.append(entry.path)
     python.sort()
     specs.sort()
-    return ProjectFiles(python, specs)
+    return ProjectFiles(python, specs, directories)
 
 
 def _is_directory(entry: os.DirEntry) -> bool:

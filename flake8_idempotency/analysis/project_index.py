@@ -208,6 +208,8 @@ class ProjectIndex:
         for module in REGISTRATION_MODULES:
             if module is django:
                 continue  # URLconfs need their include() prefixes: _django_routes
+            if not any(trigger in text for trigger in module.TRIGGERS):
+                continue
             for registration in module.registrations(context):
                 symbol = _elsewhere(path, registration.reference or "")
                 if symbol is not None:

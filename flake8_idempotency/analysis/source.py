@@ -58,6 +58,10 @@ class SourceFile:
         return source
 
     @cached_property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    @cached_property
     def calls(self) -> list[ast.Call]:
         return [node for node in ast.walk(self.tree) if isinstance(node, ast.Call)]
 

@@ -44,7 +44,12 @@ def discover_endpoints(
     that declares nothing here skip the index.
     """
     context = DiscoveryContext(source, resolver, index=index)
-    context.local_registrations = [found for module in REGISTRATION_MODULES for found in module.registrations(context)]
+    context.local_registrations = [
+        found
+        for module in REGISTRATION_MODULES
+        if any(trigger in source.text for trigger in module.TRIGGERS)
+        for found in module.registrations(context)
+    ]
     found = [endpoint for module in DECLARATION_MODULES for endpoint in module.discover(context)]
     found = list(_apply_registrations(context, found, routed_elsewhere))
     unique: dict[tuple[int, str, str | None], Endpoint] = {}

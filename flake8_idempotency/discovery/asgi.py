@@ -15,6 +15,10 @@ from .context import DiscoveryContext, Registration, methods_from
 from .model import join_path
 
 
+#: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
+TRIGGERS = ("add_api_route", "Route")
+
+
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     source = context.source
     for call in source.calls:

@@ -109,6 +109,10 @@ def _action_decorator(context: DiscoveryContext, handler, cls) -> tuple[ast.Call
     return None
 
 
+#: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
+TRIGGERS = ("urls",)
+
+
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     """``path("orders/<int:pk>/", views.order, ...)`` in a URLconf in the same file."""
     source = context.source

@@ -18,8 +18,14 @@ from .model import join_path
 _FRAMEWORKS = ("flask", "quart")
 
 
+#: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
+TRIGGERS = ("add_url_rule", "add_resource", "route(")
+
+
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
-    for call in context.source.calls:
+    source = context.source
+    calls = source.calls if "add_url_rule" in source.text or "add_resource" in source.text else ()
+    for call in calls:
         func = call.func
         if not isinstance(func, ast.Attribute):
             continue

@@ -14,6 +14,10 @@ from .context import DiscoveryContext, Registration, methods_from
 from .model import join_path
 
 
+#: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
+TRIGGERS = ("add_route",)
+
+
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     for call in context.source.calls:
         func = call.func

@@ -17,6 +17,10 @@ _TABLE_CALLS = ("Application", "add_handlers")
 _RULE_CALLS = ("url", "URLSpec", "Rule")
 
 
+#: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
+TRIGGERS = ("tornado",)
+
+
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     if "tornado" not in context.source.frameworks_imported:
         return
