@@ -332,7 +332,7 @@ def _urlconf_entry(source: SourceFile, element: ast.expr) -> Iterator[tuple[str,
 def _mounts(source: SourceFile) -> list[list[str]]:
     """``app.include_router(orders.router, prefix="/api")`` -> ``[[orders file, "router", "/api", False]]``."""
     found = []
-    for call in source.calls:
+    for call in source.calls_to(frozenset(MOUNT_CALLS)):
         attribute = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         keyword, replaces = MOUNT_CALLS.get(attribute, (None, False))
         prefix = literal_string(call_argument(call, None, (keyword,))) if keyword else None
@@ -360,7 +360,7 @@ def _routers(source: SourceFile) -> dict[str, list[list[str]]]:
         )
     }
     found: dict[str, list[list[str]]] = {}
-    for call in source.calls:
+    for call in source.calls_to(frozenset({"register"})):
         func = call.func
         router = getattr(func.value, "id", None) if isinstance(func, ast.Attribute) else None
         if router not in routers or func.attr != "register":

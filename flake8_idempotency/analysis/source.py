@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+from bisect import bisect_left
 from collections import deque
 from functools import cached_property
 
@@ -15,6 +16,10 @@ from ..knowledge.frameworks import FRAMEWORK_PACKAGES
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _STATEMENT_LIKE = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _called_name(func: ast.expr) -> str | None:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
 def _statements(tree: ast.Module):
@@ -58,6 +63,10 @@ class SourceFile:
         return source
 
     @cached_property
+    def _statements(self) -> list[ast.stmt]:
+        return list(_statements(self.tree))
+
+    @cached_property
     def text(self) -> str:
         return "".join(self.lines)
 
@@ -65,9 +74,32 @@ class SourceFile:
     def calls(self) -> list[ast.Call]:
         return [node for node in ast.walk(self.tree) if isinstance(node, ast.Call)]
 
+    def calls_to(self, names: frozenset[str] | set[str]) -> list[ast.Call]:
+        """Calls of ``name(...)`` or ``x.name(...)`` (or of a name imported as another),
+        looked for only in the statements on lines that mention one: registration
+        modules ask this of large modules that hold thousands of other calls."""
+        wanted = set(names) | {local for local, origin in self.imports.items() if origin.rpartition(".")[2] in names}
+        lines = [number for number, line in enumerate(self.lines, 1) if any(name in line for name in wanted)]
+        if not lines:
+            return []
+        found = []
+        for statement in self._statements:
+            if hasattr(statement, "lineno"):  # a match_case has no position: always looked in
+                start = min([statement.lineno, *(node.lineno for node in getattr(statement, "decorator_list", ()))])
+                index = bisect_left(lines, start)
+                if index == len(lines) or lines[index] > (statement.end_lineno or statement.lineno):
+                    continue
+            for child in ast.iter_child_nodes(statement):
+                if isinstance(child, _STATEMENT_LIKE):
+                    continue  # a statement of its own, checked by its own lines
+                for node in ast.walk(child):
+                    if isinstance(node, ast.Call) and _called_name(node.func) in wanted:
+                        found.append(node)
+        return found
+
     def _collect(self) -> None:
         owner: dict[int, ast.ClassDef] = {}
-        for node in _statements(self.tree):
+        for node in self._statements:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.all_functions.append((node, owner.get(id(node))))
             elif isinstance(node, ast.ClassDef):

@@ -17,13 +17,16 @@ from .model import join_path
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
 TRIGGERS = ("aiohttp",)
+_REGISTERING_NAMES = frozenset(
+    {*AIOHTTP_ROUTE_HELPERS, *AIOHTTP_ROUTER_METHODS, "route", "add_route", "view", "add_view"}
+)
 
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     source = context.source
     if "aiohttp" not in source.frameworks_imported:
         return
-    for call in source.calls:
+    for call in source.calls_to(_REGISTERING_NAMES):
         func = call.func
         dotted = source.imported_name(func)
         helper = package_and_name(dotted) if dotted else None

@@ -17,11 +17,12 @@ from .model import join_path
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
 TRIGGERS = ("add_api_route", "Route")
+_REGISTERING_NAMES = frozenset({"add_api_route", *(name for _, name in ROUTE_CONSTRUCTORS)})
 
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     source = context.source
-    for call in source.calls:
+    for call in source.calls_to(_REGISTERING_NAMES):
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "add_api_route":
             match = context.registering_router(func.value, ("fastapi",))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
@@ -72,15 +71,17 @@ for _family in VIEW_FAMILIES:
 _UNKNOWN = object()
 
 
-@dataclass
 class DiscoveryContext:
-    source: SourceFile
-    resolver: ProjectResolver | None = None
-    #: What this file registers (each registration module adds its own).
-    local_registrations: list[Registration] = field(default_factory=list)
-    #: The project index (routes and mounts in other files), or a function that builds
-    #: it: built only once a declaration needs its path or another file may route here.
-    index: object | None = None
+    """What discovery knows of one file while it runs."""
+
+    def __init__(self, source: SourceFile, resolver: ProjectResolver | None = None, index: object | None = None):
+        self.source = source
+        self.resolver = resolver
+        #: What this file registers (each registration module adds its own).
+        self.local_registrations: list[Registration] = []
+        #: The project index (routes and mounts in other files), or a function that builds
+        #: it: built only once a declaration needs its path or another file may route here.
+        self.index = index
 
     @cached_property
     def project_index(self):

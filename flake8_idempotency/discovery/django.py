@@ -18,6 +18,7 @@ from .context import DiscoveryContext, Registration, methods_from
 from .model import ANY_METHOD, Endpoint, join_path
 
 _URLCONF_CALLS = frozenset({("django", "path"), ("django", "re_path"), ("django", "url")})
+_URLCONF_NAMES = frozenset(name for _, name in _URLCONF_CALLS)
 
 
 def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
@@ -118,7 +119,7 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     source = context.source
     if "django" not in source.frameworks_imported:
         return
-    for call in source.calls:
+    for call in source.calls_to(_URLCONF_NAMES):
         dotted = source.imported_name(call.func)
         if not dotted or package_and_name(dotted) not in _URLCONF_CALLS:
             continue

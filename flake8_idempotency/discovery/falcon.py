@@ -15,6 +15,8 @@ from ..knowledge.frameworks import FALCON_RESPONDER_PREFIX, HTTP_VERBS
 from .context import DiscoveryContext
 from .model import Endpoint, join_path
 
+_ROUTE_CALLS = frozenset({"add_route"})
+
 
 def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
     if "falcon" not in context.source.frameworks_imported:
@@ -33,7 +35,7 @@ def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
 
 def _routes(context: DiscoveryContext) -> dict[tuple[str, str], list[str | None]]:
     routes: dict[tuple[str, str], list[str | None]] = {}
-    for call in context.source.calls:
+    for call in context.source.calls_to(_ROUTE_CALLS):
         if isinstance(call.func, ast.Attribute) and call.func.attr == "add_route":
             target = context.target_name(call_argument(call, 1, ("resource",)))
             if target is None:

@@ -16,6 +16,7 @@ from .context import DiscoveryContext, Registration, methods_from
 from .model import join_path
 
 _FRAMEWORKS = ("flask", "quart")
+_REGISTERING_NAMES = frozenset({"add_url_rule", "add_resource"})
 
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
@@ -24,8 +25,7 @@ TRIGGERS = ("add_url_rule", "add_resource", "route(")
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     source = context.source
-    calls = source.calls if "add_url_rule" in source.text or "add_resource" in source.text else ()
-    for call in calls:
+    for call in source.calls_to(_REGISTERING_NAMES):
         func = call.func
         if not isinstance(func, ast.Attribute):
             continue

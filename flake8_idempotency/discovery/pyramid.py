@@ -14,6 +14,8 @@ from ..knowledge.frameworks import PYRAMID_VIEW_CONFIG, PYRAMID_VIEW_DEFAULTS
 from .context import DiscoveryContext, methods_from
 from .model import ANY_METHOD, Endpoint, join_path
 
+_ROUTE_CALLS = frozenset({"add_route"})
+
 
 def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
     if "pyramid" not in context.source.frameworks_imported:
@@ -42,7 +44,7 @@ def _decorators(context: DiscoveryContext, decorators: list[ast.expr], wanted) -
 
 def _route_patterns(context: DiscoveryContext) -> dict[str, str]:
     patterns = {}
-    for call in context.source.calls:
+    for call in context.source.calls_to(_ROUTE_CALLS):
         if isinstance(call.func, ast.Attribute) and call.func.attr == "add_route":
             name = literal_string(call_argument(call, 0, ("name",)))
             pattern = literal_string(call_argument(call, 1, ("pattern", "path")))

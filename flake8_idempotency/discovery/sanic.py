@@ -13,13 +13,14 @@ from ..analysis.source import call_argument, literal_string
 from .context import DiscoveryContext, Registration, methods_from
 from .model import join_path
 
+_REGISTERING_NAMES = frozenset({"add_route"})
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
 TRIGGERS = ("add_route",)
 
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
-    for call in context.source.calls:
+    for call in context.source.calls_to(_REGISTERING_NAMES):
         func = call.func
         if not (isinstance(func, ast.Attribute) and func.attr == "add_route"):
             continue

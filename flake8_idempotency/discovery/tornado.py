@@ -24,7 +24,7 @@ TRIGGERS = ("tornado",)
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     if "tornado" not in context.source.frameworks_imported:
         return
-    for call in context.source.calls:
+    for call in context.source.calls_to(frozenset(_TABLE_CALLS)):
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
         if name not in _TABLE_CALLS:
             continue
