@@ -24,12 +24,18 @@ def _called_name(func: ast.expr) -> str | None:
 
 def _statements(tree: ast.Module):
     """Every statement, breadth first like ``ast.walk`` (so "first definition wins"
-    means the same), without visiting expressions: no statement lives inside one."""
+    means the same), without visiting expressions: statements only live in the
+    statement lists of other statements (``body``, ``handlers``, ``orelse``...)."""
     pending = deque(tree.body)
     while pending:
         node = pending.popleft()
         yield node
-        pending.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, _STATEMENT_LIKE))
+        for name in node._fields:
+            if name in _STATEMENT_LISTS:
+                pending.extend(getattr(node, name))
+
+
+_STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
 class SourceFile:
