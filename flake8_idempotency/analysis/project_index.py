@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import zlib
 from collections.abc import Iterator
 from functools import cached_property
 from typing import NamedTuple
@@ -99,6 +100,7 @@ class ProjectIndex:
         self.root = os.path.abspath(root)
         self._config = config
         self._cache_file = cache_path("index", self.root, repr(config))
+        self._combined_file = cache_path("combined", self.root, repr(config))
         self._registrations: dict[str, list] | None = None
         #: (router's file, router's name) -> (prefix it is mounted under, replaces its own)
         self._mounts: dict[tuple[str, str], list[tuple[str, bool]]] = {}
@@ -112,9 +114,12 @@ class ProjectIndex:
 
     def registrations_for(self, filename: str) -> list:
         """Registrations found in other files whose target lives in ``filename``."""
+        from ..discovery.context import Registration
+
         if self._registrations is None:
             self._build()
-        return self._registrations.get(os.path.abspath(filename), [])
+        found = self._registrations.get(os.path.abspath(filename), ())
+        return [_registration(Registration, fields) for fields in found]
 
     def mounts_for(self, filename: str, name: str) -> list[tuple[str, bool]]:
         """Where a router object (``name`` in ``filename``) is mounted: (prefix, whether
@@ -141,9 +146,8 @@ class ProjectIndex:
         return frozenset(found)
 
     def _build(self) -> None:
-        """Every file's extract (from the cache when the file is unchanged), combined."""
-        from ..discovery.context import Registration
-
+        """Every file's extract (from the cache when the file is unchanged), combined
+        (the combination too is cached, for as long as no extract changes)."""
         cached = load_cache(self._cache_file)
         extracts: dict[str, list] = {}
         for path in project_files(self.root).python:
@@ -156,22 +160,22 @@ class ProjectIndex:
             extracts[path] = entry
         if extracts != cached:
             save_cache(self._cache_file, extracts)
-        found: dict[str, list] = {}
+        keys = "\0".join(f"{path}\0{entry[0]}\0{entry[1]}" for path, entry in extracts.items())
+        fingerprint = zlib.crc32(keys.encode())
+        combined = load_cache(self._combined_file)
+        if combined.get("fingerprint") != fingerprint:
+            combined = {"fingerprint": fingerprint, **_combine(extracts)}
+            save_cache(self._combined_file, combined)
         self._facts = {}
+        for name, scope, values in combined["facts"]:
+            self._facts.setdefault(name, []).append((scope, frozenset(values)))
         self._mounts = {}
-        for extract in (entry[2] for entry in extracts.values()):
-            for target_file, *fields in extract.get("registrations", ()):
-                found.setdefault(target_file, []).append(_registration(Registration, fields))
-            for name, scope, values in extract.get("facts", ()):
-                self._facts.setdefault(name, []).append((scope, frozenset(values)))
-            for router_file, router_name, prefix, replaces in extract.get("mounts", ()):
-                self._mounts.setdefault((router_file, router_name), []).append((prefix, replaces))
-        urlconfs = {path: entry[2] for path, entry in extracts.items() if "urlconf" in entry[2]}
-        for symbol, registration in _django_routes(urlconfs):
-            found.setdefault(symbol.filename, []).append(registration._replace(target=symbol.name))
+        for router_file, router_name, prefix, replaces in combined["mounts"]:
+            self._mounts.setdefault((router_file, router_name), []).append((prefix, replaces))
+        found = combined["registrations"]
         for filename, operations in spec_operations(self.root).items():
             for name, path, method in operations:
-                found.setdefault(filename, []).append(Registration(name, path, "connexion", (method,)))
+                found.setdefault(filename, []).append([name, path, "connexion", [method], None, None])
         self._registrations = found
 
     def _extract(self, path: str) -> dict:
@@ -217,6 +221,23 @@ class ProjectIndex:
                         [symbol.filename, symbol.name, *_registration_fields(registration)[1:]]
                     )
         return extract
+
+
+def _combine(extracts: dict[str, list]) -> dict:
+    """The files' extracts as one index, plain data: registrations by target file
+    (Django URLconfs joined through their include() chains), facts, mounts."""
+    registrations: dict[str, list] = {}
+    facts, mounts = [], []
+    for extract in (entry[2] for entry in extracts.values()):
+        for target_file, *fields in extract.get("registrations", ()):
+            registrations.setdefault(target_file, []).append(fields)
+        facts += extract.get("facts", ())
+        mounts += extract.get("mounts", ())
+    urlconfs = {path: entry[2] for path, entry in extracts.items() if "urlconf" in entry[2]}
+    for symbol, registration in _django_routes(urlconfs):
+        fields = _registration_fields(registration._replace(target=symbol.name))
+        registrations.setdefault(symbol.filename, []).append(fields)
+    return {"registrations": registrations, "facts": facts, "mounts": mounts}
 
 
 def _elsewhere(path: str, reference: str) -> Symbol | None:

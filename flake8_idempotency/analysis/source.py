@@ -69,7 +69,8 @@ class SourceFile:
         return source
 
     @cached_property
-    def _statements(self) -> list[ast.stmt]:
+    def statements(self) -> list[ast.stmt]:
+        """Every statement at any depth (with except handlers and match cases)."""
         return list(_statements(self.tree))
 
     @cached_property
@@ -81,31 +82,32 @@ class SourceFile:
         return [node for node in ast.walk(self.tree) if isinstance(node, ast.Call)]
 
     def calls_to(self, names: frozenset[str] | set[str]) -> list[ast.Call]:
-        """Calls of ``name(...)`` or ``x.name(...)`` (or of a name imported as another),
-        looked for only in the statements on lines that mention one: registration
-        modules ask this of large modules that hold thousands of other calls."""
+        """Calls of ``name(...)`` or ``x.name(...)`` (or of a name imported as another):
+        registration modules ask this of large modules that hold thousands of other calls."""
         wanted = set(names) | {local for local, origin in self.imports.items() if origin.rpartition(".")[2] in names}
-        lines = [number for number, line in enumerate(self.lines, 1) if any(name in line for name in wanted)]
+        return [call for call in self.calls_near(wanted) if _called_name(call.func) in wanted]
+
+    def calls_near(self, words: frozenset[str] | set[str]) -> list[ast.Call]:
+        """Every call of the statements on lines that mention one of ``words``, found
+        without walking the rest of the module."""
+        lines = [number for number, line in enumerate(self.lines, 1) if any(word in line for word in words)]
         if not lines:
             return []
         found = []
-        for statement in self._statements:
+        for statement in self.statements:
             if hasattr(statement, "lineno"):  # a match_case has no position: always looked in
                 start = min([statement.lineno, *(node.lineno for node in getattr(statement, "decorator_list", ()))])
                 index = bisect_left(lines, start)
                 if index == len(lines) or lines[index] > (statement.end_lineno or statement.lineno):
                     continue
             for child in ast.iter_child_nodes(statement):
-                if isinstance(child, _STATEMENT_LIKE):
-                    continue  # a statement of its own, checked by its own lines
-                for node in ast.walk(child):
-                    if isinstance(node, ast.Call) and _called_name(node.func) in wanted:
-                        found.append(node)
+                if not isinstance(child, _STATEMENT_LIKE):  # a statement is checked by its own lines
+                    found += (node for node in ast.walk(child) if isinstance(node, ast.Call))
         return found
 
     def _collect(self) -> None:
         owner: dict[int, ast.ClassDef] = {}
-        for node in self._statements:
+        for node in self.statements:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.all_functions.append((node, owner.get(id(node))))
             elif isinstance(node, ast.ClassDef):

@@ -520,16 +520,23 @@ def app_guards(
         name = _guard_name(expr, state)
         if name:
             found.add(AppGuard(name, source.filename, line))
-    for call in source.calls:
+    extensions = {name for library in guards.GUARD_LIBRARIES for name in library.extensions}
+    extensions |= {name.rpartition(".")[2] for name in vocab.guard_names}
+    for call in source.calls_to(extensions):
         dotted = source.imported_name(call.func)
         if state.matches_guard(dotted, ("extensions",)):
             found.add(AppGuard(dotted or "", source.filename, call.lineno))
     return frozenset(found)
 
 
+#: The calls ``_registrations`` looks at all name one of these on their lines.
+_REGISTRATION_WORDS = guards.ADD_MIDDLEWARE_METHODS | guards.MIDDLEWARE_WRAPPERS | guards.REQUEST_HOOKS
+_REGISTRATION_WORDS |= guards.MIDDLEWARE_KEYWORDS
+
+
 def _registrations(source: SourceFile) -> Iterator[tuple[ast.expr, int]]:
     """Everything the file registers as middleware or as a hook run before handlers."""
-    for call in source.calls:
+    for call in source.calls_near(_REGISTRATION_WORDS):
         func = call.func
         name = _call_name(call)
         if isinstance(func, ast.Attribute) and name in guards.ADD_MIDDLEWARE_METHODS and call.args:
@@ -551,7 +558,7 @@ def _registrations(source: SourceFile) -> Iterator[tuple[ast.expr, int]]:
             hook = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
             if hook in guards.REQUEST_HOOKS:
                 yield ast.Name(id=function.name), function.lineno
-    for statement in ast.walk(source.tree):
+    for statement in source.statements:
         if isinstance(statement, ast.Assign):
             for target in statement.targets:
                 if isinstance(target, ast.Attribute) and target.attr in guards.APP_WRAPPER_ATTRIBUTES:
