@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import enum
-from dataclasses import dataclass, field
 
 from ..discovery.model import Endpoint
 from ..knowledge.writes import (
@@ -57,16 +56,16 @@ class Origin(enum.IntEnum):
     STATE = 3  # anything that outlives the request, or not understood
 
 
-@dataclass
 class FunctionNames:
     """One function's local names: parameters, assignments, globals."""
 
-    parameters: dict[str, ast.arg] = field(default_factory=dict)
-    #: name -> assigned values; loop targets get the iterated expression.
-    values: dict[str, list[ast.expr]] = field(default_factory=dict)
-    declared_global: set[str] = field(default_factory=set)
-    #: ``order.total`` / ``x["k"]`` (as written) -> values assigned to that place.
-    places: dict[str, list[ast.expr]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.parameters: dict[str, ast.arg] = {}
+        #: name -> assigned values; loop targets get the iterated expression.
+        self.values: dict[str, list[ast.expr]] = {}
+        self.declared_global: set[str] = set()
+        #: ``order.total`` / ``x["k"]`` (as written) -> values assigned to that place.
+        self.places: dict[str, list[ast.expr]] = {}
 
     @classmethod
     def of(cls, function: FunctionNode) -> FunctionNames:

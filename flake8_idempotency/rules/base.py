@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..analysis.budget import UNLIMITED, Budget
@@ -23,19 +22,27 @@ class Finding(NamedTuple):
     message: str  # starts with the code, as flake8 expects
 
 
-@dataclass
 class RuleContext:
     """One file's analysis, shared by every rule that runs on it."""
 
-    source: SourceFile
-    config: Config
-    #: Every endpoint of the file (a rule may look at the app around an endpoint).
-    endpoints: list[Endpoint] = field(default_factory=list)
-    #: The project's other modules (calls into them are followed); None: this file only.
-    resolver: ProjectResolver | None = None
-    #: What the project's other files say (routes, app-level handlers and guards).
-    index: ProjectIndex | None = None
-    budget: Budget = UNLIMITED
+    def __init__(
+        self,
+        source: SourceFile,
+        config: Config,
+        endpoints: list[Endpoint] | None = None,
+        resolver: ProjectResolver | None = None,
+        index: ProjectIndex | None = None,
+        budget: Budget = UNLIMITED,
+    ) -> None:
+        self.source = source
+        self.config = config
+        #: Every endpoint of the file (a rule may look at the app around an endpoint).
+        self.endpoints = endpoints if endpoints is not None else []
+        #: The project's other modules (calls into them are followed); None: this file only.
+        self.resolver = resolver
+        #: What the project's other files say (routes, app-level handlers and guards).
+        self.index = index
+        self.budget = budget
 
     def body(self, endpoint: Endpoint) -> Iterator[BodyNode]:
         """The handler body, helpers included (this file and the project's other modules)."""

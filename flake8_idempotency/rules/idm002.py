@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -263,12 +262,12 @@ def _instance_class(node: ast.expr, scope: Scope) -> str:
 # -- the idempotency key: read from the request, and used ------------------------
 
 
-@dataclass
 class KeyFlow:
-    read: bool = False
-    used: bool = False
-    #: Read and returned from the function analysed (a dependency or a getter).
-    returned: bool = False
+    def __init__(self, read: bool = False) -> None:
+        self.read = read
+        self.used = False
+        #: Read and returned from the function analysed (a dependency or a getter).
+        self.returned = False
 
 
 def key_flow(nodes: list[BodyNode], state: FileState, key_parameters: Iterable[str] = ()) -> KeyFlow:
@@ -390,12 +389,12 @@ def _inert(call: ast.Call, ancestors: tuple[ast.AST, ...]) -> bool:
 # -- what each file knows: vocabulary, providers, app-level guards ----------------
 
 
-@dataclass
 class Scope:
     """What a name holds for one endpoint: its own bindings first, then the module's."""
 
-    module: dict[str, list[ast.expr]]
-    local: dict[str, list[ast.expr]] = field(default_factory=dict)
+    def __init__(self, module: dict[str, list[ast.expr]], local: dict[str, list[ast.expr]]) -> None:
+        self.module = module
+        self.local = local
 
     @classmethod
     def of(cls, nodes: list[BodyNode], module: dict[str, list[ast.expr]]) -> Scope:
@@ -425,19 +424,26 @@ class AppGuard(NamedTuple):
     line: int
 
 
-@dataclass
 class FileState:
     """Per-file facts shared by every POST endpoint of the file."""
 
-    source: SourceFile
-    config: Config
-    vocab: Vocabulary
-    providers: tuple[critical.ProviderCall, ...] = ()
-    module: dict[str, list[ast.expr]] = field(default_factory=dict)
-    app_guards: frozenset[AppGuard] = frozenset()
-    own_guards: dict[int, KeyFlow] = field(default_factory=dict)
-    #: handler -> its body nodes, scope, critical reason and provider calls (walked once).
-    assessed: dict[int, tuple] = field(default_factory=dict)
+    def __init__(
+        self,
+        source: SourceFile,
+        config: Config,
+        vocab: Vocabulary,
+        providers: tuple[critical.ProviderCall, ...] = (),
+        module: dict[str, list[ast.expr]] | None = None,
+    ) -> None:
+        self.source = source
+        self.config = config
+        self.vocab = vocab
+        self.providers = providers
+        self.module = module if module is not None else {}
+        self.app_guards: frozenset[AppGuard] = frozenset()
+        self.own_guards: dict[int, KeyFlow] = {}
+        #: handler -> its body nodes, scope, critical reason and provider calls (walked once).
+        self.assessed: dict[int, tuple] = {}
 
     def is_critical_model(self, name: str) -> bool:
         """``Order``, ``CustomerOrder``: the last word of the class name is critical (``OrderItem`` is not)."""
