@@ -146,24 +146,23 @@ class ProjectIndex:
         return frozenset(found)
 
     def _build(self) -> None:
-        """Every file's extract (from the cache when the file is unchanged), combined
-        (the combination too is cached, for as long as no extract changes)."""
-        cached = load_cache(self._cache_file)
-        extracts: dict[str, list] = {}
-        for path in project_files(self.root).python:
-            key = file_key(path)
-            if key is None:
-                continue
-            entry = cached.get(path)
-            if not (entry and tuple(entry[:2]) == key):
-                entry = [*key, self._extract(path)]
-            extracts[path] = entry
-        if extracts != cached:
-            save_cache(self._cache_file, extracts)
-        keys = "\0".join(f"{path}\0{entry[0]}\0{entry[1]}" for path, entry in extracts.items())
-        fingerprint = zlib.crc32(keys.encode())
+        """Every file's extract (from the cache when the file is unchanged), combined.
+        The combination is cached too, under the files' (path, mtime, size): while no
+        file changes, a run reads only that."""
+        keys = {path: key for path in project_files(self.root).python if (key := file_key(path)) is not None}
+        listing = "\0".join(f"{path}\0{key[0]}\0{key[1]}" for path, key in keys.items()).encode()
+        fingerprint = f"{zlib.crc32(listing):08x}{zlib.adler32(listing):08x}"
         combined = load_cache(self._combined_file)
         if combined.get("fingerprint") != fingerprint:
+            cached = load_cache(self._cache_file)
+            extracts: dict[str, list] = {}
+            for path, key in keys.items():
+                entry = cached.get(path)
+                if not (entry and tuple(entry[:2]) == key):
+                    entry = [*key, self._extract(path)]
+                extracts[path] = entry
+            if extracts != cached:
+                save_cache(self._cache_file, extracts)
             combined = {"fingerprint": fingerprint, **_combine(extracts)}
             save_cache(self._combined_file, combined)
         self._facts = {}
