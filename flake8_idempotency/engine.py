@@ -43,6 +43,8 @@ def new_run() -> None:
     _INDEXES.clear()
     forget_scans()
     forget_operations()
+    if "flake8_idempotency.analysis.project" in sys.modules:  # imported only once a file needed it
+        sys.modules["flake8_idempotency.analysis.project"].forget_module_layout()
 
 
 def resolver() -> ProjectResolver:

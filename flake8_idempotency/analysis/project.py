@@ -40,6 +40,7 @@ class Definition(NamedTuple):
     name: str = ""
 
 
+@lru_cache(maxsize=4096)
 def module_name_for(path: str) -> tuple[str, str]:
     """The dotted module name of a file and the root directory it is relative to."""
     directory, filename = os.path.split(os.path.abspath(path))
@@ -70,6 +71,12 @@ def _search_roots(from_file: str) -> list[str]:
         roots.append(parent)
         parent = os.path.dirname(parent)
     return roots
+
+
+def forget_module_layout() -> None:
+    """A new run: packages may have gained or lost an ``__init__.py`` since the last."""
+    module_name_for.cache_clear()
+    _find_module_file.cache_clear()
 
 
 def find_module_file(from_file: str, dotted: str) -> str | None:
