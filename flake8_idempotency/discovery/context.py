@@ -2,7 +2,7 @@
 
 "Is this receiver a Flask app?", "is this class a DRF viewset?", "what path did
 this file register for that handler?" are answered here once, from the file's
-own names first and from the project's other modules (astroid) only when the
+own names first and from the project's other modules only when the
 name is imported from there.
 """
 

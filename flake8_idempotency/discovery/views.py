@@ -1,6 +1,6 @@
 """Class-based views: the method name is the declaration (``View.put``, ``ViewSet.destroy``).
 
-A class is a view when one of its ancestors (in this file or, through astroid,
+A class is a view when one of its ancestors (in this file or, read from its file,
 in another project module) is a base listed in ``VIEW_FAMILIES``; a plain class
 with a ``put`` method is not. Paths come from registrations in the same file.
 """
