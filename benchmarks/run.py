@@ -11,6 +11,7 @@ with flake8-bugbear, and with this plugin installed from the working tree.
     python benchmarks/run.py corpus [--runs 5] [--sample 40]   # the budget table
     python benchmarks/run.py findings [--update]                # IDM findings vs the reviewed set
     python benchmarks/run.py endpoints                          # endpoints found per project
+    python benchmarks/run.py determinism                        # -j1 vs -j2, run after run
     python benchmarks/run.py file [--runs 21] FILE ...          # one cold process per file, stdin
 
 The corpus (pinned projects from PyPI, ``corpus.py``) is downloaded on first use.
@@ -427,6 +428,30 @@ def findings_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def determinism_command(args: argparse.Namespace) -> int:
+    """IDM output (endpoints as IDM000 and findings) of ``-j1``, ``-j2`` and ``-j2`` again
+    on every project: the same lines in the same order, or exit 1."""
+    projects = corpus.fetch()
+    python = plugin_flake8()
+    differing = 0
+    for project in projects:
+        outputs = [
+            subprocess.run(
+                [str(python), "-m", "flake8", "--isolated", "--select=IDM", "--idm-show-endpoints", jobs, "."],
+                cwd=project,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            for jobs in ("-j1", "-j2", "-j2")
+        ]
+        same = outputs[0] == outputs[1] == outputs[2]
+        differing += not same
+        lines = len(outputs[0].splitlines())
+        print(f"{project.name}: {lines} IDM lines, -j1 / -j2 / -j2 {'identical' if same else 'DIFFER'}")
+    return 1 if differing else 0
+
+
 def endpoints_command(args: argparse.Namespace) -> int:
     projects = corpus.fetch()
     cli = Path(sys.executable).with_name("flake8-idempotency")
@@ -486,6 +511,7 @@ def main() -> int:
     findings = commands.add_parser("findings", help="IDM findings over the corpus vs findings-reviewed.txt")
     findings.add_argument("--update", action="store_true", help="write the current findings as the reviewed set")
     commands.add_parser("endpoints", help="endpoints per project")
+    commands.add_parser("determinism", help="the same IDM output with -j1 and -j2, run after run")
     single = commands.add_parser("file", help="cold flake8 on single files via stdin")
     single.add_argument("files", nargs="*", type=Path)
     single.add_argument("--runs", type=int, default=21)
@@ -493,7 +519,12 @@ def main() -> int:
     os.environ.pop("PYTHONPATH", None)
     if args.command is None:
         args = parser.parse_args(["corpus", *sys.argv[1:]])
-    commands_run = {"corpus": corpus_command, "findings": findings_command, "endpoints": endpoints_command}
+    commands_run = {
+        "corpus": corpus_command,
+        "findings": findings_command,
+        "endpoints": endpoints_command,
+        "determinism": determinism_command,
+    }
     return {**commands_run, "file": file_command}[args.command](args)
 
 
