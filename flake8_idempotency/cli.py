@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from .config import OPTIONS
-from .engine import EndpointReport, analyze
+from .engine import EndpointReport, LintRun, analyze_path
 from .report.inventory import inventory
 from .report.render import FORMATS
 from .report.summary import summarize
@@ -58,6 +58,7 @@ def lint_files(paths: Sequence[str], flake8_args: Sequence[str] = ()) -> Iterato
     from flake8.discover_files import expand_paths
 
     options = _flake8_options(flake8_args)
+    run = LintRun.from_options(options)
     for filename in sorted(
         expand_paths(
             paths=list(paths) or ["."],
@@ -66,21 +67,7 @@ def lint_files(paths: Sequence[str], flake8_args: Sequence[str] = ()) -> Iterato
             exclude=[*options.exclude, *options.extend_exclude],
         )
     ):
-        yield filename, analyze_path(filename, options)
-
-
-def analyze_path(filename: str, options: argparse.Namespace) -> list[EndpointReport]:
-    """One file read and parsed the way flake8 does (encoding, BOM), then analysed."""
-    from flake8.processor import FileProcessor
-
-    from .plugin import IdempotencyChecker
-
-    try:
-        processor = FileProcessor(filename, options)
-        tree = processor.build_ast()
-    except (SyntaxError, ValueError, OSError, UnicodeError):
-        return []  # flake8 reports E902/E999 for these; nothing to analyse
-    return analyze(tree, filename, processor.lines, IdempotencyChecker.config).reports
+        yield filename, analyze_path(filename, options, run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,62 +11,77 @@ never escapes.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import os
 import sys
 from typing import TYPE_CHECKING
 
-from .analysis.openapi import forget_operations, routed_by_spec
 from .analysis.prefilter import may_be_routed_elsewhere, may_declare_endpoints
-from .analysis.project_files import forget_scans
-from .config import Config
+from .config import Config, ConfigError
+from .project.files import ProjectTree
+from .project.openapi import SpecRoutes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .analysis.project import ProjectResolver
-    from .analysis.project_index import ProjectIndex
-    from .discovery import Endpoint
-    from .rules import Finding, RuleContext
+    from .analysis.project_modules import ProjectResolver
+    from .model.endpoint import Endpoint
+    from .model.finding import Finding
+    from .project.index import ProjectIndex
+    from .rules import RuleContext
 
 #: IDM000, opt-in (``--idm-show-endpoints``): the inventory as flake8 output.
 ENDPOINT_MESSAGE = "IDM000 endpoint {method} {path} {framework} {handler}"
 
-#: Per run: the project's other modules stay parsed between files, and what the
-#: project's other files say is read once per configuration (root and options).
-_RESOLVERS: list[ProjectResolver] = []
-_INDEXES: dict[Config, ProjectIndex] = {}
 
+class LintRun:
+    """Everything one run knows: the options, and what it read of the project.
 
-def new_run() -> None:
-    """Forget what the last run read: an editor lints many times in one process
-    (VS Code's in-process mode) and the project changes in between."""
-    _RESOLVERS.clear()
-    _INDEXES.clear()
-    forget_scans()
-    forget_operations()
-    if "flake8_idempotency.analysis.project" in sys.modules:  # imported only once a file needed it
-        sys.modules["flake8_idempotency.analysis.project"].forget_module_layout()
+    Made when flake8 parses its options (``plugin.py``) or when the command starts
+    (``cli.py``), and passed down; dropped with the run, so an editor that lints many
+    times in one process (VS Code) sees the project as it is now. The project's other
+    modules stay parsed between the files of a run, and the index is built at most once.
+    """
 
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.tree = ProjectTree(os.path.abspath(config.project_root))
+        self.specs = SpecRoutes(self.tree, lambda: self.resolver)
+        self._resolver: ProjectResolver | None = None
+        self._index: ProjectIndex | None = None
 
-def resolver() -> ProjectResolver:
-    if not _RESOLVERS:
-        from .analysis.project import ProjectResolver
+    @classmethod
+    def from_options(cls, options: argparse.Namespace) -> LintRun:
+        """From the options flake8 parsed (command line and config files); a bad value
+        stops the run with its one-line message."""
+        try:
+            return cls(Config.from_values(vars(options)))
+        except ConfigError as error:
+            raise SystemExit(str(error)) from None
 
-        _RESOLVERS.append(ProjectResolver())
-    return _RESOLVERS[0]
+    @property
+    def resolver(self) -> ProjectResolver:
+        if self._resolver is None:
+            from .analysis.project_modules import ProjectResolver
 
+            self._resolver = ProjectResolver()
+        return self._resolver
 
-def project_index(config: Config) -> ProjectIndex:
-    if config not in _INDEXES:
-        from .analysis.project_index import ProjectIndex
+    @property
+    def index(self) -> ProjectIndex:
+        """What the project's other files say; imports discovery and the rules, so only
+        built once a file declares something or may be routed from elsewhere."""
+        if self._index is None:
+            from .project.index import ProjectIndex
+            from .rules import RULES
 
-        _INDEXES[config] = ProjectIndex(config.project_root, config)
-    return _INDEXES[config]
+            collectors = tuple(collector for rule in RULES for collector in rule.facts(self.config))
+            self._index = ProjectIndex(self.tree, self.specs, self.resolver, collectors, cache_key=repr(self.config))
+        return self._index
 
-
-def routed_elsewhere(text: str, filename: str, config: Config) -> bool:
-    """Could another file give this file's functions methods: a registration call of a
-    framework it names (the project index says), or an OpenAPI spec (Connexion)?"""
-    return may_be_routed_elsewhere(text) or routed_by_spec(os.path.abspath(config.project_root), filename)
+    def routed_elsewhere(self, text: str, filename: str) -> bool:
+        """Could another file give this file's functions methods: a registration call of a
+        framework it names (the project index says), or an OpenAPI spec (Connexion)?"""
+        return may_be_routed_elsewhere(text) or self.specs.routes(filename)
 
 
 class EndpointReport:
@@ -91,31 +106,32 @@ class FileResult:
         return [report.endpoint for report in self.reports]
 
 
-def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -> FileResult:
+def analyze(tree: ast.Module, filename: str, lines: list[str], run: LintRun) -> FileResult:
+    config = run.config
     result = FileResult()
     try:
         # The cheap questions first: most files stop at the text, or at the file listing.
         text = "".join(lines)
         declares = may_declare_endpoints(text)
-        elsewhere = routed_elsewhere(text, filename, config)
-        if not declares and not (elsewhere and project_index(config).registrations_for(filename)):
+        elsewhere = run.routed_elsewhere(text, filename)
+        if not declares and not (elsewhere and run.index.registrations_for(filename)):
             return result
     except (Exception, RecursionError) as error:  # never crash flake8
         _warn(f"{filename}: skipped, internal error reading the project: {error!r}")
         return result
     from .analysis.budget import Budget, BudgetExceeded
-    from .analysis.source import SourceFile
     from .discovery import discover_endpoints
+    from .model.source import SourceFile
 
     budget = Budget(config.file_budget)
     try:
         source = SourceFile.from_tree(tree, filename, lines)
-        endpoints = discover_endpoints(source, resolver(), lambda: project_index(config), elsewhere)
+        endpoints = discover_endpoints(source, run.resolver, lambda: run.index, elsewhere)
         if not endpoints:
             return result
         from .rules import RuleContext
 
-        context = RuleContext(source, config, endpoints, resolver(), project_index(config), budget)
+        context = RuleContext(source, config, endpoints, run.resolver, run.index, budget)
         failed: set[str] = set()
         result.reports = [_report(endpoint, context, failed) for endpoint in endpoints]
     except BudgetExceeded as error:
@@ -134,6 +150,19 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], config: Config) -
             unique.setdefault((finding.line, finding.col, finding.code), finding)
     result.findings = sorted(unique.values())
     return result
+
+
+def analyze_path(filename: str, options: argparse.Namespace, run: LintRun) -> list[EndpointReport]:
+    """One file read and parsed the way flake8 does (encoding, BOM), then analysed: for
+    the command line and the summary formatter, which see files, not flake8's trees."""
+    from flake8.processor import FileProcessor
+
+    try:
+        processor = FileProcessor(filename, options)
+        tree = processor.build_ast()
+    except (SyntaxError, ValueError, OSError, UnicodeError):
+        return []  # flake8 reports E902/E999 for these; nothing to analyse
+    return analyze(tree, filename, processor.lines, run).reports
 
 
 def _report(endpoint: Endpoint, context: RuleContext, failed: set[str]) -> EndpointReport:
@@ -157,7 +186,7 @@ def _report(endpoint: Endpoint, context: RuleContext, failed: set[str]) -> Endpo
             _warn(f"{endpoint.filename}: {rule.CODE} skipped, internal error: {error!r}")
             continue
         report.findings.extend(found)
-        report.checks[rule.CHECK] = report.checks.get(rule.CHECK, True) and not found
+        report.checks[rule.CHECK.name] = report.checks.get(rule.CHECK.name, True) and not found
     return report
 
 
@@ -166,7 +195,7 @@ def _warn(message: str) -> None:
 
 
 def _endpoint_finding(endpoint: Endpoint) -> Finding:
-    from .rules import Finding
+    from .model.finding import Finding
 
     message = ENDPOINT_MESSAGE.format(
         method=endpoint.method,

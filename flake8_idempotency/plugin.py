@@ -6,15 +6,17 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from .config import OPTIONS, Config, ConfigError
-from .engine import analyze, new_run
+from .config import OPTIONS, Config
+from .engine import LintRun, analyze
 
 
 class IdempotencyChecker:
     """flake8 reads the name and version from the package's metadata."""
 
     name = "flake8-idempotency"
-    config = Config()
+    #: This flake8 run: set by ``parse_options`` (flake8's one hook per run, called in
+    #: the parent before any ``-j`` worker starts, and again in each spawned worker).
+    lint_run = LintRun(Config())
 
     def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
         self.tree = tree
@@ -29,13 +31,9 @@ class IdempotencyChecker:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        """Once per flake8 run (in the parent, before any ``-j`` worker starts)."""
-        new_run()
-        try:
-            cls.config = Config.from_values(vars(options))
-        except ConfigError as error:
-            raise SystemExit(str(error)) from None
+        """A new run: what the last one read of the project is dropped with it."""
+        cls.lint_run = LintRun.from_options(options)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for finding in analyze(self.tree, self.filename, self.lines, self.config).findings:
+        for finding in analyze(self.tree, self.filename, self.lines, self.lint_run).findings:
             yield finding.line, finding.col, finding.message, type(self)

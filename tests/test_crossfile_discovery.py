@@ -56,12 +56,12 @@ def test_flake8_resolves_the_same(jobs):
 _BUILDS_PROBE = (
     "import sys\n"
     "from flake8.main.cli import main\n"
-    "from flake8_idempotency import engine\n"
+    "from flake8_idempotency.plugin import IdempotencyChecker\n"
     "try:\n"
     "    main(['--isolated', '--select=IDM000', '--idm-show-endpoints', '-j1', sys.argv[1]])\n"
     "except SystemExit:\n"
     "    pass\n"
-    "print('astroid builds:', engine.resolver().builds)\n"
+    "print('astroid builds:', IdempotencyChecker.lint_run.resolver.builds)\n"
 )
 
 

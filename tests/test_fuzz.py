@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flake8_idempotency.config import Config
-from flake8_idempotency.engine import analyze
+from flake8_idempotency.engine import LintRun, analyze
 
-CONFIG = Config()
+RUN = LintRun(Config())
 HANDLER_PREFIX = (
     "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
     '@router.{method}("/orders/{{order_id}}")\ndef handler(order_id: int):\n'
@@ -36,7 +36,7 @@ def _check(source: str, filename: str, capsys) -> None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # flake8 reports E999 for these; the plugin never sees a tree
     lines = source.splitlines(keepends=True)
-    result = analyze(tree, filename, lines, CONFIG)
+    result = analyze(tree, filename, lines, RUN)
     assert "flake8-idempotency" not in capsys.readouterr().err
     spans = [
         (report.endpoint.handler.lineno, report.endpoint.handler.end_lineno)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import flake8
 
-from flake8_idempotency.analysis.source import SourceFile
+from flake8_idempotency.model.source import SourceFile
 from flake8_idempotency.config import Config
 from flake8_idempotency.rules import idm002
 

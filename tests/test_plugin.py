@@ -76,13 +76,13 @@ def test_options_are_read_from_config_files(tmp_path):
 _ASTROID_PROBE = """
 import sys
 from flake8.main.cli import main
-from flake8_idempotency import engine
+from flake8_idempotency.plugin import IdempotencyChecker
 try:
     main(["--isolated", "--select=IDM000", "--idm-show-endpoints", *sys.argv[1:]])
 except SystemExit:
     pass
 print("discovery imported:", "flake8_idempotency.discovery" in sys.modules)
-print("astroid imported:", "astroid" in sys.modules, "builds:", engine.resolver().builds)
+print("astroid imported:", "astroid" in sys.modules, "builds:", IdempotencyChecker.lint_run.resolver.builds)
 """
 
 

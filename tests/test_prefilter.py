@@ -10,12 +10,10 @@ import pytest
 from conftest import FIXTURES, REPO, flake8
 
 from flake8_idempotency.analysis.prefilter import may_be_routed_elsewhere, may_declare_endpoints
-from flake8_idempotency.analysis.project import ProjectResolver
-from flake8_idempotency.analysis.project_index import ProjectIndex
-from flake8_idempotency.analysis.source import parse_text
+from flake8_idempotency.model.source import parse_text
 from flake8_idempotency.config import Config
 from flake8_idempotency.discovery import discover_endpoints
-from flake8_idempotency.engine import routed_elsewhere
+from flake8_idempotency.engine import LintRun
 
 
 def _fixture_files() -> list[tuple[Path, Path]]:
@@ -33,20 +31,18 @@ def test_every_file_with_endpoints_passes_the_prefilter():
     """Discovery run without the pre-filter on every fixture (hundreds of endpoints over
     every framework): each file where it finds one passes the pre-filter, or is one that
     another file routes into (which the engine asks the index about)."""
-    resolver = ProjectResolver()
-    indexes: dict[Path, ProjectIndex] = {}
+    runs: dict[Path, LintRun] = {}
     checked = 0
     for path, root in _fixture_files():
         text = path.read_text(encoding="utf-8", errors="replace")
         source = parse_text(str(path), text)
         if source is None:
             continue
-        config = Config(project_root=str(root))
-        index = indexes.setdefault(root, ProjectIndex(str(root), config))
-        if not discover_endpoints(source, resolver, index):
+        run = runs.setdefault(root, LintRun(Config(project_root=str(root))))
+        if not discover_endpoints(source, run.resolver, run.index):
             continue
         checked += 1
-        assert may_declare_endpoints(text) or routed_elsewhere(text, str(path), config), path
+        assert may_declare_endpoints(text) or run.routed_elsewhere(text, str(path)), path
     assert checked > 60
 
 

@@ -17,10 +17,10 @@ import ast
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from ..discovery.model import Endpoint
+from ..model.endpoint import Endpoint
+from ..model.source import FunctionNode, SourceFile, display_path
 from .budget import UNLIMITED, Budget
-from .project import ProjectResolver
-from .source import FunctionNode, SourceFile, display_path
+from .project_modules import ProjectResolver
 
 #: Definitions nested in a handler do not run when the handler runs.
 _NOT_EXECUTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import enum
 
-from ..discovery.model import Endpoint
 from ..knowledge.writes import (
     FRESH_CALLS,
     PARSE_CALLS,
@@ -26,8 +25,10 @@ from ..knowledge.writes import (
     REQUEST_SCOPED_ATTRIBUTES,
     REQUEST_SCOPED_IMPORTS,
 )
+from ..model.endpoint import Endpoint
+from ..model.source import FunctionNode, SourceFile
+from ..syntax import source_text
 from .handler_body import CallStep
-from .source import FunctionNode, SourceFile, source_text
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _FRESH_LITERALS = (

@@ -23,7 +23,8 @@ from ..knowledge.writes import (
     TOGGLE,
 )
 from ..lazy_pattern import LazyPattern
-from .source import SourceFile, call_argument, literal_string
+from ..model.source import SourceFile
+from ..syntax import call_argument, literal_string
 
 _COMMENT = LazyPattern(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _QUOTED_IDENTIFIER = LazyPattern(r'["`\[\]]')

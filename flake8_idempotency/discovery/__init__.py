@@ -10,30 +10,35 @@ A new framework is a table entry; a new registration style is a module here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import TYPE_CHECKING
 
+from ..model.endpoint import ANY_METHOD, Endpoint
 from . import aiohttp, asgi, django, falcon, flask, pyramid, routers, sanic, tornado, views
 from .branches import body_for
 from .context import DiscoveryContext, Registration
-from .model import ANY_METHOD, Endpoint
 
 #: Modules that turn registration calls / route tables into paths (and function endpoints).
 REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado, django)
+#: Those whose registrations the project index files under the handler's own file.
+#: Django's URLconfs are not among them: their paths need the include() chain above
+#: them, which the index joins itself.
+CROSS_FILE_REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado)
 #: Modules that find endpoints from declarations on the handler itself.
 DECLARATION_MODULES = (routers, views, django, falcon, pyramid)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..analysis.project import ProjectResolver
-    from ..analysis.project_index import ProjectIndex
-    from ..analysis.source import SourceFile
+    from ..analysis.project_modules import ProjectResolver
+    from ..model.project import ProjectFacts
+    from ..model.source import SourceFile
 
-__all__ = ["ANY_METHOD", "Endpoint", "discover_endpoints"]
+__all__ = ["ANY_METHOD", "DiscoveryContext", "Endpoint", "discover_endpoints", "elsewhere_registrations"]
 
 
 def discover_endpoints(
     source: SourceFile,
     resolver: ProjectResolver | None = None,
-    index: ProjectIndex | Callable[[], ProjectIndex] | None = None,
+    index: ProjectFacts | Callable[[], ProjectFacts] | None = None,
     routed_elsewhere: bool = True,
 ) -> list[Endpoint]:
     """Every endpoint declared in ``source``, sorted by line and method.
@@ -44,12 +49,7 @@ def discover_endpoints(
     that declares nothing here skip the index.
     """
     context = DiscoveryContext(source, resolver, index=index)
-    context.local_registrations = [
-        found
-        for module in REGISTRATION_MODULES
-        if any(trigger in source.text for trigger in module.TRIGGERS)
-        for found in module.registrations(context)
-    ]
+    context.local_registrations = list(_registrations(context, REGISTRATION_MODULES))
     found = [endpoint for module in DECLARATION_MODULES for endpoint in module.discover(context)]
     found = list(_apply_registrations(context, found, routed_elsewhere))
     unique: dict[tuple[int, str, str | None], Endpoint] = {}
@@ -85,3 +85,15 @@ def _apply_registrations(
 
 def _function_registrations(context: DiscoveryContext, name: str) -> list[Registration]:
     return [r for r in context.paths_by_target.get(name, ()) if r.target in context.source.functions]
+
+
+def elsewhere_registrations(context: DiscoveryContext) -> Iterator[Registration]:
+    """What a file registers that the project index files under the handler's own file."""
+    return _registrations(context, CROSS_FILE_REGISTRATION_MODULES)
+
+
+def _registrations(context: DiscoveryContext, modules: tuple[ModuleType, ...]) -> Iterator[Registration]:
+    text = context.source.text
+    for module in modules:
+        if any(trigger in text for trigger in module.TRIGGERS):
+            yield from module.registrations(context)

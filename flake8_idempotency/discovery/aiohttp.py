@@ -9,11 +9,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..analysis.source import call_argument, literal_string, package_and_name
 from ..knowledge.frameworks import AIOHTTP_ROUTE_HELPERS, AIOHTTP_ROUTER_METHODS
-from .context import DiscoveryContext, Registration, methods_from
-from .model import join_path
-
+from ..model.endpoint import join_path
+from ..syntax import call_argument, literal_string, package_and_name
+from .context import DiscoveryContext, Registration, frameworks_imported, methods_from
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
 TRIGGERS = ("aiohttp",)
@@ -24,7 +23,7 @@ _REGISTERING_NAMES = frozenset(
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     source = context.source
-    if "aiohttp" not in source.frameworks_imported:
+    if "aiohttp" not in frameworks_imported(source):
         return
     for call in source.calls_to(_REGISTERING_NAMES):
         func = call.func

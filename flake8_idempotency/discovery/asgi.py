@@ -9,11 +9,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..analysis.source import call_argument, literal_string, package_and_name
 from ..knowledge.frameworks import ROUTE_CONSTRUCTORS
+from ..model.endpoint import join_path
+from ..syntax import call_argument, literal_string, package_and_name
 from .context import DiscoveryContext, Registration, methods_from
-from .model import join_path
-
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
 TRIGGERS = ("add_api_route", "Route")

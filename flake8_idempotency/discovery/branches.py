@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 
-from ..analysis.source import FunctionNode, literal_strings
 from ..knowledge.frameworks import HTTP_VERBS
+from ..model.source import FunctionNode
+from ..syntax import literal_strings
 
 #: Names the request object usually has when it is not the first parameter (Flask's global).
 _REQUEST_NAMES = frozenset({"request", "req"})

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Callable
 from functools import cached_property
 from typing import NamedTuple
 
-from ..analysis.project import MAX_HOPS, ProjectResolver, find_module_file
-from ..analysis.source import (
-    FunctionNode,
-    SourceFile,
-    call_argument,
-    literal_string,
-    literal_strings,
-    package_and_name,
-)
+from ..analysis.project_modules import MAX_HOPS, ProjectResolver
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS, ROUTER_KINDS, VIEW_FAMILIES, RouterKind, ViewFamily
-from .model import Endpoint, join_path
+from ..model.endpoint import Endpoint, join_path
+from ..model.project import ProjectFacts
+from ..model.registration import Registration, Target
+from ..model.source import FunctionNode, SourceFile
+from ..syntax import call_argument, literal_string, literal_strings, package_and_name
 
 
 class RouterMatch(NamedTuple):
@@ -33,31 +30,9 @@ class RouterMatch(NamedTuple):
     home: tuple[str, str] | None = None
 
 
-class Target(NamedTuple):
-    """What a registration points at: its local name and its dotted origin."""
-
-    name: str
-    #: ``views.OrderView`` -> ``.views.OrderView`` through the file's imports.
-    reference: str
-
-
-class Registration(NamedTuple):
-    """A handler or view class named by a route table / registration call."""
-
-    target: str
-    path: str | None
-    framework: str
-    #: Methods the registration declares; None when the target's own code decides.
-    methods: tuple[str, ...] | None = None
-    #: Dotted origin of the target in the registering file (for the project index).
-    reference: str | None = None
-    #: DRF routers: True for the detail route (``/orders/{pk}/``), False for the
-    #: collection route, None when the path serves every handler of the target.
-    detail: bool | None = None
-
-    @classmethod
-    def to(cls, target: Target, path: str | None, framework: str, methods: tuple[str, ...] | None = None):
-        return cls(target.name, path, framework, methods, target.reference)
+def frameworks_imported(source: SourceFile) -> frozenset[str]:
+    """Frameworks the file imports from (``flask``, ``drf``, ...)."""
+    return frozenset(FRAMEWORK_PACKAGES[package] for package in source.imported_packages if package in FRAMEWORK_PACKAGES)
 
 
 _CONSTRUCTOR_INDEX = {ctor: kind for kind in ROUTER_KINDS for ctor in kind.constructors}
@@ -74,7 +49,12 @@ _UNKNOWN = object()
 class DiscoveryContext:
     """What discovery knows of one file while it runs."""
 
-    def __init__(self, source: SourceFile, resolver: ProjectResolver | None = None, index: object | None = None):
+    def __init__(
+        self,
+        source: SourceFile,
+        resolver: ProjectResolver | None = None,
+        index: ProjectFacts | Callable[[], ProjectFacts] | None = None,
+    ) -> None:
         self.source = source
         self.resolver = resolver
         #: What this file registers (each registration module adds its own).
@@ -84,7 +64,7 @@ class DiscoveryContext:
         self.index = index
 
     @cached_property
-    def project_index(self):
+    def project_index(self) -> ProjectFacts | None:
         return self.index() if callable(self.index) else self.index
 
     @cached_property
@@ -164,7 +144,7 @@ class DiscoveryContext:
         if first is None or not (first == "" or first.startswith("/")):
             return None
         for kind in ROUTER_KINDS:
-            if kind.framework in self.source.frameworks_imported and (
+            if kind.framework in frameworks_imported(self.source) and (
                 attribute in kind.verb_decorators or attribute in kind.route_decorators
             ):
                 return RouterMatch(kind)
@@ -181,7 +161,7 @@ class DiscoveryContext:
         if match is None:
             return None
         for kind in ROUTER_KINDS:
-            if kind.framework in frameworks and kind.framework in self.source.frameworks_imported:
+            if kind.framework in frameworks and kind.framework in frameworks_imported(self.source):
                 return RouterMatch(kind)
         return None
 
@@ -194,7 +174,7 @@ class DiscoveryContext:
             return True
         if self.resolver is None:
             return True
-        return find_module_file(from_file or self.source.filename, root) is None
+        return self.resolver.find_module_file(from_file or self.source.filename, root) is None
 
     # -- class-based views ---------------------------------------------------
     def view_families(self, cls: ast.ClassDef) -> list[ViewFamily]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..analysis.source import call_argument, literal_string, package_and_name
 from ..knowledge.frameworks import DJANGO_METHOD_DECORATORS, DRF_ACTION, DRF_API_VIEW, VERB_METHODS
+from ..model.endpoint import ANY_METHOD, Endpoint, join_path
+from ..syntax import call_argument, literal_string, package_and_name
 from .branches import branched_methods
-from .context import DiscoveryContext, Registration, methods_from
-from .model import ANY_METHOD, Endpoint, join_path
+from .context import DiscoveryContext, Registration, frameworks_imported, methods_from
 
 _URLCONF_CALLS = frozenset({("django", "path"), ("django", "re_path"), ("django", "url")})
 _URLCONF_NAMES = frozenset(name for _, name in _URLCONF_CALLS)
@@ -23,7 +23,7 @@ _URLCONF_NAMES = frozenset(name for _, name in _URLCONF_CALLS)
 
 def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
     source = context.source
-    if not source.frameworks_imported & {"django", "drf"}:
+    if not frameworks_imported(source) & {"django", "drf"}:
         return
     for handler, cls in source.all_functions:
         declared = _declared_methods(context, handler, cls)
@@ -117,7 +117,7 @@ TRIGGERS = ("urls",)
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     """``path("orders/<int:pk>/", views.order, ...)`` in a URLconf in the same file."""
     source = context.source
-    if "django" not in source.frameworks_imported:
+    if "django" not in frameworks_imported(source):
         return
     for call in source.calls_to(_URLCONF_NAMES):
         dotted = source.imported_name(call.func)

@@ -10,16 +10,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..analysis.source import call_argument, literal_string
 from ..knowledge.frameworks import FALCON_RESPONDER_PREFIX, HTTP_VERBS
-from .context import DiscoveryContext
-from .model import Endpoint, join_path
+from ..model.endpoint import Endpoint, join_path
+from ..syntax import call_argument, literal_string
+from .context import DiscoveryContext, frameworks_imported
 
 _ROUTE_CALLS = frozenset({"add_route"})
 
 
 def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
-    if "falcon" not in context.source.frameworks_imported:
+    if "falcon" not in frameworks_imported(context.source):
         return
     routes = _routes(context)
     for handler, cls in context.source.all_functions:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..analysis.source import call_argument, literal_string
-from .context import DiscoveryContext, Registration, methods_from
-from .model import join_path
+from ..model.endpoint import join_path
+from ..syntax import call_argument, literal_string
+from .context import DiscoveryContext, Registration, frameworks_imported, methods_from
 
 _FRAMEWORKS = ("flask", "quart")
 _REGISTERING_NAMES = frozenset({"add_url_rule", "add_resource"})
@@ -38,7 +38,7 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
             if target:
                 methods = methods_from(call_argument(call, None, ("methods",)))
                 yield Registration.to(target, join_path(match.prefix, rule), match.kind.framework, methods or ("GET",))
-        elif func.attr == "add_resource" and "flask" in context.source.frameworks_imported:
+        elif func.attr == "add_resource" and "flask" in frameworks_imported(context.source):
             target = context.target_name(call_argument(call, 0, ("resource",)))
             for url in call.args[1:]:
                 if target and literal_string(url) is not None:
@@ -48,7 +48,7 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
 
 def _class_routes(context: DiscoveryContext) -> Iterator[Registration]:
     """``@ns.route("/orders/<int:id>")`` (RESTX) or ``@blp.route(...)`` (Smorest) on a view class."""
-    if "flask" not in context.source.frameworks_imported:
+    if "flask" not in frameworks_imported(context.source):
         return
     for cls in context.source.classes.values():
         for decorator in cls.decorator_list:

@@ -9,16 +9,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..analysis.source import call_argument, literal_string, package_and_name
 from ..knowledge.frameworks import PYRAMID_VIEW_CONFIG, PYRAMID_VIEW_DEFAULTS
-from .context import DiscoveryContext, methods_from
-from .model import ANY_METHOD, Endpoint, join_path
+from ..model.endpoint import ANY_METHOD, Endpoint, join_path
+from ..syntax import call_argument, literal_string, package_and_name
+from .context import DiscoveryContext, frameworks_imported, methods_from
 
 _ROUTE_CALLS = frozenset({"add_route"})
 
 
 def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
-    if "pyramid" not in context.source.frameworks_imported:
+    if "pyramid" not in frameworks_imported(context.source):
         return
     patterns = _route_patterns(context)
     for handler, cls in context.source.all_functions:

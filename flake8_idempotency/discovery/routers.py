@@ -10,10 +10,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..analysis.source import call_argument, literal_string, literal_strings, package_and_name
 from ..knowledge.frameworks import STANDALONE_DECORATORS, STANDALONE_METHODS_KEYWORD, VIEW_FAMILIES
+from ..model.endpoint import Endpoint, join_path
+from ..syntax import call_argument, literal_string, literal_strings, package_and_name
 from .context import DiscoveryContext, methods_from
-from .model import Endpoint, join_path
 
 _CONTROLLER_BASES = frozenset(
     base for family in VIEW_FAMILIES if family.framework in ("litestar", "blacksheep") for base in family.bases

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..analysis.source import call_argument, literal_string
+from ..model.endpoint import join_path
+from ..syntax import call_argument, literal_string
 from .context import DiscoveryContext, Registration, methods_from
-from .model import join_path
 
 _REGISTERING_NAMES = frozenset({"add_route"})
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..analysis.source import literal_string
-from .context import DiscoveryContext, Registration
-from .model import join_path
+from ..model.endpoint import join_path
+from ..syntax import literal_string
+from .context import DiscoveryContext, Registration, frameworks_imported
 
 _TABLE_CALLS = ("Application", "add_handlers")
 _RULE_CALLS = ("url", "URLSpec", "Rule")
@@ -22,7 +22,7 @@ TRIGGERS = ("tornado",)
 
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:
-    if "tornado" not in context.source.frameworks_imported:
+    if "tornado" not in frameworks_imported(context.source):
         return
     for call in context.source.calls_to(frozenset(_TABLE_CALLS)):
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)

@@ -11,8 +11,8 @@ import ast
 from collections.abc import Iterator
 
 from ..knowledge.frameworks import DRF_DETAIL_HANDLERS, VIEW_HANDLER_NAMES
+from ..model.endpoint import Endpoint
 from .context import DiscoveryContext
-from .model import Endpoint
 
 
 def discover(context: DiscoveryContext) -> Iterator[Endpoint]:

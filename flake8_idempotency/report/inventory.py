@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..discovery import Endpoint
+from ..model.endpoint import Endpoint
 
 
 def inventory_line(endpoint: Endpoint) -> str:

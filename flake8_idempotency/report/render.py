@@ -6,12 +6,12 @@ import json
 from urllib.parse import quote
 
 from .. import __version__
-from ..analysis.source import display_path
-from ..rules import RULES
+from ..model.source import display_path
+from ..rules import CHECKS, RULES
 from .github import annotation, command
 from .inventory import inventory_line
 from .rule_docs import documentation_url, help_uri, rule_docs
-from .summary import CHECKS, SCHEMA_VERSION, ProjectSummary
+from .summary import SCHEMA_VERSION, ProjectSummary
 
 TOOL_NAME = "flake8-idempotency"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -35,9 +35,9 @@ def render_text(summary: ProjectSummary) -> str:
     lines = [f"{TOOL_NAME} summary: {_scope(summary)}", ""]
     lines += [f"{inventory_line(report.endpoint)}  {_status(report)}" for report in summary.reports]
     lines.append("")
-    for check, (counted, passing) in CHECKS.items():
-        count = summary.counts[check]
-        lines.append(f"{counted + ':':<25} {count.total:>4}, {passing} {count.passing}")
+    for check in CHECKS:
+        count = summary.counts[check.name]
+        lines.append(f"{check.counted + ':':<25} {count.total:>4}, {check.passing} {count.passing}")
     lines.append(f"verdict: {summary.verdict}")
     if summary.detail:
         lines.append(f"detail: {summary.detail}")
@@ -49,9 +49,9 @@ def render_markdown(summary: ProjectSummary) -> str:
     if summary.detail:
         lines += [summary.detail, ""]
     lines += ["| check | total | passing |", "|---|---:|---:|"]
-    for check, (counted, passing) in CHECKS.items():
-        count = summary.counts[check]
-        lines.append(f"| {counted} | {count.total} | {count.passing} {passing} |")
+    for check in CHECKS:
+        count = summary.counts[check.name]
+        lines.append(f"| {check.counted} | {count.total} | {count.passing} {check.passing} |")
     lines += ["", "| endpoint | handler | file | status |", "|---|---|---|---|"]
     for report in summary.reports:
         endpoint = report.endpoint
@@ -71,8 +71,8 @@ def summary_data(summary: ProjectSummary) -> dict:
         "verdict": summary.verdict,
         "detail": summary.detail,
         "checks": {
-            check: {"total": summary.counts[check].total, passing: summary.counts[check].passing}
-            for check, (_, passing) in CHECKS.items()
+            check.name: {"total": summary.counts[check.name].total, check.passing: summary.counts[check.name].passing}
+            for check in CHECKS
         },
         "endpoints": [
             {

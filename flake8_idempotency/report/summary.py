@@ -1,9 +1,8 @@
 """The project summary: every endpoint, the seed's counts per check, and a verdict.
 
-Counts (RULES.md "The project summary"): PUT endpoints and how many are
-idempotent (no IDM001/IDM004), DELETE endpoints and how many are idempotent (no
-IDM003), critical POST endpoints and how many are protected (no IDM002). The
-verdict is ``pass`` when every counted endpoint passes, ``fail`` with a detail
+Counts (docs/summary.md): one line per summary check of the rules (PUT endpoints and
+how many are idempotent, no IDM001/IDM004; DELETE endpoints, no IDM003; critical POST
+endpoints and how many are protected, no IDM002). The verdict is ``pass`` when every counted endpoint passes, ``fail`` with a detail
 line of at most 500 characters otherwise, and ``n/a`` when nothing is counted.
 """
 
@@ -13,17 +12,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..engine import EndpointReport
-from ..rules import RULES
+from ..rules import CHECKS, RULES
 
 SCHEMA_VERSION = 1
 DETAIL_LIMIT = 500
-
-#: check name -> (what is counted, what passing is called)
-CHECKS = {
-    "put": ("PUT endpoints", "idempotent"),
-    "delete": ("DELETE endpoints", "idempotent"),
-    "critical_post": ("critical POST endpoints", "protected"),
-}
 
 #: code -> how the fail detail says what is wrong, after the endpoint's name.
 _REASONS = {rule.CODE: rule.SUMMARY for rule in RULES}
@@ -49,8 +41,8 @@ def summarize(reports: list[EndpointReport], files: int, partial: bool) -> Proje
     ordered = sorted(reports, key=lambda r: (r.endpoint.filename, r.endpoint.line, r.endpoint.method))
     summary = ProjectSummary(ordered, files, partial)
     for check in CHECKS:
-        results = [report.checks[check] for report in ordered if check in report.checks]
-        summary.counts[check] = CheckCount(len(results), sum(results))
+        results = [report.checks[check.name] for report in ordered if check.name in report.checks]
+        summary.counts[check.name] = CheckCount(len(results), sum(results))
     if not any(count.total for count in summary.counts.values()):
         summary.verdict = "n/a"
     elif all(count.total == count.passing for count in summary.counts.values()):

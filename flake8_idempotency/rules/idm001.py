@@ -16,9 +16,8 @@ from typing import NamedTuple
 
 from ..analysis.handler_body import BodyNode
 from ..analysis.origins import Origin, Origins
-from ..analysis.source import literal_string, source_text
 from ..analysis.sql import executed_sql, relative_assignments, split_top_level, sql_texts
-from ..discovery.model import Endpoint
+from ..config import Config
 from ..knowledge.writes import (
     APPEND,
     APPENDING_FUNCTIONS,
@@ -50,10 +49,14 @@ from ..knowledge.writes import (
     VALUE_CONVERSIONS,
 )
 from ..lazy_pattern import LazyPattern
-from .base import Finding, RuleContext
+from ..model.endpoint import Endpoint
+from ..model.finding import Finding, shorten
+from ..model.project import FactCollector
+from ..syntax import literal_string, source_text
+from .base import PUT_CHECK, RuleContext
 
 CODE = "IDM001"
-CHECK = "put"
+CHECK = PUT_CHECK
 SUMMARY = "adds to stored state instead of setting it"
 #: Only endpoints that serve PUT are checked (PATCH and POST may be relative).
 METHOD = "PUT"
@@ -81,7 +84,6 @@ FIXES = {
     TOGGLE: "Set the state from the request instead.",
 }
 #: Field names and how-texts are cut to this length to keep messages on one short line.
-_MAX_NAME = 32
 
 _DYNAMODB_CLAUSE = LazyPattern(r"\b(SET|ADD|REMOVE|DELETE)\b", re.IGNORECASE)
 
@@ -91,6 +93,10 @@ class RelativeWrite(NamedTuple):
     kind: str
     field: str
     how: str
+
+
+def facts(config: Config) -> tuple[FactCollector, ...]:
+    return ()
 
 
 def applies(endpoint: Endpoint, context: RuleContext) -> bool:
@@ -110,7 +116,7 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
 
 
 def _message(endpoint: Endpoint, write: RelativeWrite, at: BodyNode) -> str:
-    change = CHANGES[write.kind].format(field=_short(write.field), how=_short(write.how))
+    change = CHANGES[write.kind].format(field=shorten(write.field), how=shorten(write.how))
     return MESSAGE.format(
         code=CODE,
         endpoint=endpoint.label,
@@ -120,9 +126,6 @@ def _message(endpoint: Endpoint, write: RelativeWrite, at: BodyNode) -> str:
         fix=FIXES.get(write.kind, FIX),
     )
 
-
-def _short(text: str) -> str:
-    return text if len(text) <= _MAX_NAME else text[: _MAX_NAME - 3] + "..."
 
 
 def _text(node: ast.AST) -> str:
@@ -422,7 +425,7 @@ def _self_relative(node: ast.Assign, target: ast.expr) -> RelativeWrite | None:
     text = _text(target)
     if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.Not, ast.Invert)):
         if _text(value.operand) == text:
-            return RelativeWrite(node, TOGGLE, _name_of(target), f"= not {_short(text)}")
+            return RelativeWrite(node, TOGGLE, _name_of(target), f"= not {shorten(text)}")
         return None
     for binop in (n for n in ast.walk(value) if isinstance(n, ast.BinOp)):
         for own, other in ((binop.left, binop.right), (binop.right, binop.left)):

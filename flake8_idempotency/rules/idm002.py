@@ -16,25 +16,26 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import NamedTuple
 
 from ..analysis.handler_body import BodyNode, walk_handler
-from ..analysis.project_index import FactCollector
-from ..analysis.source import FunctionNode, SourceFile, attribute_chain, literal_string, source_text
 from ..config import Config
-from ..discovery.model import Endpoint
 from ..knowledge import critical, guards
 from ..lazy_pattern import LazyPattern
-from .base import Finding, RuleContext
+from ..model.endpoint import Endpoint
+from ..model.finding import Finding, fit_message
+from ..model.project import FactCollector, ModuleLookup
+from ..model.source import FunctionNode, SourceFile
+from ..syntax import attribute_chain, literal_string, source_text
+from .base import CRITICAL_POST_CHECK, RuleContext
 
 CODE = "IDM002"
-CHECK = "critical_post"
+CHECK = CRITICAL_POST_CHECK
 SUMMARY = "has no idempotency protection"
 
 FIX = "Require an Idempotency-Key header and replay the stored response."
 UNUSED_KEY_FIX = "Look the key up before acting and replay the stored response."
-#: For long endpoint labels: messages stay under MAX_MESSAGE characters.
+#: For long endpoint labels: a shorter fix keeps the message within the length limit.
 SHORT_FIX = "Require an Idempotency-Key header."
 PROVIDER_MESSAGE = "IDM002 {endpoint} {call}{where} {problem}; a retried request {effect}. {fix}"
 MODEL_MESSAGE = (
@@ -46,8 +47,6 @@ WORD_MESSAGE = (
 NO_KEY = "without an idempotency key"
 WORD_NO_KEY = "and has no idempotency key"
 UNUSED_KEY = "and never uses the idempotency key it reads"
-#: flake8 output stays readable; RULES.md asks for messages under 200 characters.
-MAX_MESSAGE = 199
 
 # -- vocabulary: the knowledge tables merged with the options --------------------
 
@@ -68,8 +67,8 @@ class Vocabulary(NamedTuple):
         return normalized in self.header_names or bool(guards.IDEMPOTENCY_KEY_PATTERN.search(normalized))
 
 
-@lru_cache(maxsize=8)
 def vocabulary(config: Config) -> Vocabulary:
+    """Built per file with a POST endpoint (microseconds: a few dozen words)."""
     words = config.critical_words or tuple(critical.CRITICAL_WORDS)
     return Vocabulary(
         words=frozenset(singular(word) for word in (*words, *config.extend_critical_words)),
@@ -495,20 +494,17 @@ class FileState:
         return None
 
 
-_state: FileState | None = None
-
-
 def file_state(context: RuleContext) -> FileState:
     """The file's shared facts, built on the first POST endpoint of the file."""
-    global _state
-    if _state is None or _state.source is not context.source or _state.config is not context.config:
+    state = context.memo.get(FileState)
+    if state is None:
         vocab = vocabulary(context.config)
         roots = _imported_roots(context.source)
         providers = tuple(call for call in critical.PROVIDER_CALLS if call.package in roots)
         state = FileState(context.source, context.config, vocab, providers, module_bindings(context.source.tree))
         state.app_guards = app_guards(context.source, vocab, context.config.call_depth, state)
-        _state = state
-    return _state
+        context.memo[FileState] = state
+    return state  # type: ignore[return-value]
 
 
 def app_guards(
@@ -851,7 +847,7 @@ _GUARD_TEXT = LazyPattern(
 def facts(config: Config) -> tuple[FactCollector, ...]:
     vocab = vocabulary(config)
 
-    def guard_names(source: SourceFile) -> set[str]:
+    def guard_names(source: SourceFile, _modules: ModuleLookup) -> set[str]:
         return {guard.name for guard in app_guards(source, vocab, config.call_depth)}
 
     return (FactCollector(GUARD_FACT, _GUARD_TEXT, guard_names),)
@@ -926,11 +922,8 @@ def message(endpoint: Endpoint, reason: Reason, key_read: bool) -> str:
         "place": reason.detail,
         "problem": problem,
     }
-    for variant_where, variant_fix in ((where, fix), (where, SHORT_FIX), ("", fix), ("", SHORT_FIX)):
-        text = template.format(where=variant_where, fix=variant_fix, **fields)
-        if len(text) <= MAX_MESSAGE:
-            return text
-    return text[: MAX_MESSAGE - 3] + "..."
+    variants = ((where, fix), (where, SHORT_FIX), ("", fix), ("", SHORT_FIX))
+    return fit_message(template.format(where=w, fix=f, **fields) for w, f in variants)
 
 
 __all__ = ["CODE", "AppGuard", "Vocabulary", "app_guards", "check", "vocabulary", "words_of"]

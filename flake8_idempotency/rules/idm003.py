@@ -15,19 +15,21 @@ import ast
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from ..analysis import guards
-from ..analysis.guards import final_name
+from ..analysis import error_paths
+from ..analysis.error_paths import final_name
 from ..analysis.handler_body import BodyNode
-from ..analysis.project_index import FactCollector
-from ..analysis.source import FunctionNode, attribute_chain, literal_string, source_text
-from ..discovery.model import Endpoint
 from ..knowledge import lookups as known
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES
 from ..lazy_pattern import LazyPattern
-from .base import Finding, RuleContext
+from ..model.endpoint import Endpoint
+from ..model.finding import Finding, fit_message
+from ..model.project import FactCollector
+from ..model.source import FunctionNode
+from ..syntax import attribute_chain, literal_string, source_text
+from .base import DELETE_CHECK, RuleContext
 
 CODE = "IDM003"
-CHECK = "delete"
+CHECK = DELETE_CHECK
 SUMMARY = "answers 500 when the resource is already gone"
 
 #: Each message has a long form and a short one, used when the long one would pass
@@ -49,7 +51,6 @@ NOT_FOUND_BRANCH_MESSAGES = (
     "a retried DELETE answers 500. Raise a 404/410 error or return 204 there instead.",
     "IDM003 {endpoint} {action} if the {noun} is gone{where}: a retry answers 500. Answer 404 or 204.",
 )
-MAX_MESSAGE_LENGTH = 199
 
 _CAMEL_WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 _MODEL_MODULE_WORDS = frozenset({"models", "model", "entities", "documents", "schema", "tables"})
@@ -84,9 +85,9 @@ def facts(config) -> tuple[FactCollector, ...]:
         FactCollector(
             NOT_FOUND_FACT,
             LazyPattern(r"errorhandler|exception_handler|register_error_handler|exception_handlers"),
-            guards.exceptions_mapped_to_not_found,
+            lambda source, _modules: error_paths.exceptions_mapped_to_not_found(source),
         ),
-        FactCollector(DRF_NOT_FOUND_FACT, LazyPattern(r"EXCEPTION_HANDLER"), guards.drf_exception_handler_exceptions),
+        FactCollector(DRF_NOT_FOUND_FACT, LazyPattern(r"EXCEPTION_HANDLER"), error_paths.drf_exception_handler_exceptions),
     )
 
 
@@ -143,7 +144,7 @@ class _DeleteHandler:
         for step in at.via:
             if step.name in self.safe_helpers or id(step.callee) in self.other_delete_handlers:
                 return False
-        return not guards.under_type_checking(at)
+        return not error_paths.under_type_checking(at)
 
     @property
     def mapped(self) -> frozenset[str]:
@@ -155,15 +156,15 @@ class _DeleteHandler:
             elsewhere = index.fact(NOT_FOUND_FACT, here) if index else frozenset()
             if index and self.endpoint.framework == "drf":
                 elsewhere |= index.fact(DRF_NOT_FOUND_FACT, here)
-            self._mapped = guards.exceptions_mapped_to_not_found(self.source) | elsewhere
+            self._mapped = error_paths.exceptions_mapped_to_not_found(self.source) | elsewhere
         return self._mapped
 
     def _handled(self, at: BodyNode, exception: str, subjects: frozenset[str] = frozenset()) -> bool:
         catchers = _catchers(exception)
         return (
             bool(catchers & self.mapped)
-            or guards.caught_by_try(at, catchers)
-            or guards.presence_checked(at, subjects, self.endpoint.body)
+            or error_paths.caught_by_try(at, catchers)
+            or error_paths.presence_checked(at, subjects, self.endpoint.body)
         )
 
     # --- raising lookups and removals ---------------------------------------
@@ -504,15 +505,15 @@ class _DeleteHandler:
                 return
             for statement in node.body:
                 exc = statement.exc if isinstance(statement, ast.Raise) else None
-                if isinstance(statement, ast.Expr) and guards.aborts(statement.value):
+                if isinstance(statement, ast.Expr) and error_paths.aborts(statement.value):
                     exc = statement.value
-                if exc is None or guards.raise_outcome(exc) != guards.SERVER_ERROR:
+                if exc is None or error_paths.raise_outcome(exc) != error_paths.SERVER_ERROR:
                     continue
                 name = final_name(exc.func if isinstance(exc, ast.Call) else exc) or "an error"
                 if name in self.mapped:
                     continue
-                status = guards.http_status(exc)
-                if guards.aborts(exc):
+                status = error_paths.http_status(exc)
+                if error_paths.aborts(exc):
                     action = f"aborts with {status}"
                 else:
                     action = f"raises {name}" + (f"({status})" if status is not None else "")
@@ -571,12 +572,9 @@ class _DeleteHandler:
 
 
 def _fit(templates: tuple[str, ...], **fields: str) -> str:
-    """The first template that stays under the length limit; else the shortest, without ``where``."""
-    for template in templates:
-        message = template.format(**fields)
-        if len(message) <= MAX_MESSAGE_LENGTH:
-            return message
-    return templates[-1].format(**{**fields, "where": ""})
+    """The first template within the length limit; else the shortest, without ``where``."""
+    variants = [template.format(**fields) for template in templates]
+    return fit_message([*variants, templates[-1].format(**{**fields, "where": ""})])
 
 
 def _texts(node: ast.AST | None) -> frozenset[str]:

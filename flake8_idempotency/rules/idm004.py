@@ -17,9 +17,8 @@ from typing import NamedTuple
 
 from ..analysis.handler_body import BodyNode
 from ..analysis.origins import Origin, Origins, root_name
-from ..analysis.source import attribute_chain, literal_string, package_and_name
 from ..analysis.sql import executed_sql, plain_insert_table
-from ..discovery.model import Endpoint
+from ..config import Config
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES
 from ..knowledge.writes import (
     BULK_CREATE_CONFLICT_KEYWORDS,
@@ -43,17 +42,20 @@ from ..knowledge.writes import (
     UPSERT_METHODS,
 )
 from ..lazy_pattern import LazyPattern
-from .base import Finding, RuleContext
+from ..model.endpoint import Endpoint
+from ..model.finding import Finding, shorten
+from ..model.project import FactCollector
+from ..syntax import attribute_chain, literal_string, package_and_name
+from .base import PUT_CHECK, RuleContext
 
 CODE = "IDM004"
-CHECK = "put"
+CHECK = PUT_CHECK
 SUMMARY = "inserts a new record on every call"
 #: Only endpoints that serve PUT are checked (POST is meant to create).
 METHOD = "PUT"
 
 MESSAGE = "{code} {endpoint} inserts a new {model} record ({how}){where}; a retried PUT adds another. {fix}"
 FIX = "Update the record the URL names, or upsert, instead."
-_MAX_NAME = 32
 _WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
@@ -61,6 +63,10 @@ class Insert(NamedTuple):
     node: ast.AST
     model: str
     how: str
+
+
+def facts(config: Config) -> tuple[FactCollector, ...]:
+    return ()
 
 
 def applies(endpoint: Endpoint, context: RuleContext) -> bool:
@@ -85,15 +91,12 @@ def _message(endpoint: Endpoint, insert: Insert, at: BodyNode) -> str:
     return MESSAGE.format(
         code=CODE,
         endpoint=endpoint.label,
-        model=_short(insert.model),
-        how=_short(insert.how),
+        model=shorten(insert.model),
+        how=shorten(insert.how),
         where=at.where(),
         fix=FIX,
     )
 
-
-def _short(text: str) -> str:
-    return text if len(text) <= _MAX_NAME else text[: _MAX_NAME - 3] + "..."
 
 
 def words(name: str) -> list[str]:

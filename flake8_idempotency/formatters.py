@@ -30,12 +30,13 @@ class SummaryFormatter(SimpleFormatter):
         self.checked.append(filename)
 
     def stop(self) -> None:
-        from ..cli import analyze_path
-        from .render import render_text
-        from .summary import summarize
+        from .engine import LintRun, analyze_path
+        from .report.render import render_text
+        from .report.summary import summarize
 
         readable = [name for name in self.checked if os.path.isfile(name)]  # stdin cannot be read twice
-        reports = [report for name in readable for report in analyze_path(name, self.options)]
+        run = LintRun.from_options(self.options)
+        reports = [report for name in readable for report in analyze_path(name, self.options, run)]
         partial = len(readable) < len(self.checked) or any(os.path.isfile(path) for path in self.options.filenames)
         self._write(render_text(summarize(reports, len(readable), partial)).rstrip("\n"))
         super().stop()
@@ -50,8 +51,8 @@ class GitHubFormatter(BaseFormatter):
     """
 
     def format(self, error: Violation) -> str:
-        from ..analysis.source import display_path
-        from .github import annotation
+        from .model.source import display_path
+        from .report.github import annotation
 
         message = f"{error.code} {error.text}"
         return annotation(display_path(error.filename), error.line_number, error.column_number, error.code, message)

@@ -40,40 +40,37 @@ class ProjectFiles:
         self.directories = directories
 
 
-_SCANS: dict[str, ProjectFiles] = {}
-_SPECS: dict[str, list[str]] = {}
+class ProjectTree:
+    """The files under one root (absolute) for one run: listed at most once."""
 
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._listing: ProjectFiles | None = None
+        self._specs: list[str] | None = None
 
-def project_files(root: str) -> ProjectFiles:
-    """The files under ``root`` (absolute), scanned once per run."""
-    if root not in _SCANS:
-        _SCANS[root] = _scan(root)
-    return _SCANS[root]
+    @property
+    def listing(self) -> ProjectFiles:
+        if self._listing is None:
+            self._listing = _scan(self.root)
+        return self._listing
 
-
-def spec_files(root: str) -> list[str]:
-    """The candidate OpenAPI specs under ``root``: asked for every file the pre-filter
-    rejects, so answered from the last scan while no directory's mtime has changed
-    (a stat per directory instead of listing them all)."""
-    if root not in _SPECS:
-        path = cache_path("files", root)
-        cached = load_cache(path)
-        directories = cached.get("directories")
-        if isinstance(directories, dict) and directories and all(
-            _mtime(directory) == mtime for directory, mtime in directories.items()
-        ):
-            _SPECS[root] = list(cached.get("specs", []))
-        else:
-            scanned = project_files(root)
-            save_cache(path, {"directories": scanned.directories, "specs": scanned.specs})
-            _SPECS[root] = scanned.specs
-    return _SPECS[root]
-
-
-def forget_scans() -> None:
-    """A new flake8 run (an editor may lint many times in one process): list again."""
-    _SCANS.clear()
-    _SPECS.clear()
+    def spec_files(self) -> list[str]:
+        """The candidate OpenAPI specs: asked for every file the pre-filter rejects, so
+        answered from the last run's listing while no directory's mtime has changed (a
+        stat per directory instead of listing them all)."""
+        if self._specs is None:
+            path = cache_path("files", self.root)
+            cached = load_cache(path)
+            directories = cached.get("directories")
+            if isinstance(directories, dict) and directories and all(
+                _mtime(directory) == mtime for directory, mtime in directories.items()
+            ):
+                self._specs = list(cached.get("specs", []))
+            else:
+                listing = self.listing
+                save_cache(path, {"directories": listing.directories, "specs": listing.specs})
+                self._specs = listing.specs
+        return self._specs
 
 
 def _mtime(path: str) -> int | None:

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import ast
 import os
-from collections import OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from .source import SourceFile, parse_text, read_text
+from ..model.source import SourceFile, parse_text, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from astroid import nodes
 
 #: How many re-exports / base classes deep a lookup may go.
 MAX_HOPS = 8
-#: Project modules kept parsed per process (editors lint one file many times).
+#: Project modules kept parsed per run (a whole-project run may read thousands).
 MODULE_CACHE_SIZE = 256
 
 
@@ -40,9 +39,14 @@ class Definition(NamedTuple):
     name: str = ""
 
 
-@lru_cache(maxsize=4096)
-def module_name_for(path: str) -> tuple[str, str]:
-    """The dotted module name of a file and the root directory it is relative to."""
+class Symbol(NamedTuple):
+    """A top-level name in a project file."""
+
+    filename: str
+    name: str
+
+
+def _module_name_for(path: str) -> tuple[str, str]:
     directory, filename = os.path.split(os.path.abspath(path))
     parts = [] if filename == "__init__.py" else [os.path.splitext(filename)[0]]
     while os.path.isfile(os.path.join(directory, "__init__.py")):
@@ -51,7 +55,6 @@ def module_name_for(path: str) -> tuple[str, str]:
     return ".".join(parts), directory
 
 
-@lru_cache(maxsize=4096)
 def _find_module_file(root: str, dotted: str) -> str | None:
     base = os.path.join(root, *dotted.split("."))
     for candidate in (base + ".py", os.path.join(base, "__init__.py")):
@@ -60,86 +63,76 @@ def _find_module_file(root: str, dotted: str) -> str | None:
     return None
 
 
-def _search_roots(from_file: str) -> list[str]:
-    """The directories an absolute project import may be relative to."""
-    _, root = module_name_for(from_file)
-    roots = [root]
-    parent = os.path.dirname(root)
-    for _ in range(3):  # a project root a few levels up (src/ layouts, monorepos)
-        if parent == roots[-1]:
-            break
-        roots.append(parent)
-        parent = os.path.dirname(parent)
-    return roots
-
-
-def forget_module_layout() -> None:
-    """A new run: packages may have gained or lost an ``__init__.py`` since the last."""
-    module_name_for.cache_clear()
-    _find_module_file.cache_clear()
-
-
-def find_module_file(from_file: str, dotted: str) -> str | None:
-    """The project file an import refers to; None outside the project.
-
-    Relative imports (leading dots) are resolved against ``from_file``'s package.
-    """
-    if dotted.startswith("."):
-        level = len(dotted) - len(dotted.lstrip("."))
-        module, root = module_name_for(from_file)
-        package = module.split(".")
-        if os.path.basename(from_file) != "__init__.py":
-            package = package[:-1]
-        if level - 1 > len(package):
-            return None
-        base = package[: len(package) - (level - 1)]
-        rest = dotted.lstrip(".")
-        full = ".".join(base + ([rest] if rest else []))
-        return _find_module_file(root, full) if full else None
-    for root in _search_roots(from_file):
-        found = _find_module_file(root, dotted)
-        if found:
-            return found
-    return None
-
-
-class _FileCache:
-    """What was built from a file, rebuilt when the file changes (editors edit files
-    while the process lives on); the least recently used entries go first."""
-
-    def __init__(self, build) -> None:
-        self._build = build
-        self._entries: OrderedDict[str, tuple[float, int, object]] = OrderedDict()
-
-    def get(self, path: str):
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        cached = self._entries.get(path)
-        if cached and cached[0] == stat.st_mtime and cached[1] == stat.st_size:
-            self._entries.move_to_end(path)
-            return cached[2]
-        built = self._build(path)
-        self._entries[path] = (stat.st_mtime, stat.st_size, built)
-        if len(self._entries) > MODULE_CACHE_SIZE:
-            self._entries.popitem(last=False)
-        return built
-
-
 class ProjectResolver:
-    """Looks names up in the project's other modules, with bounded caches."""
+    """Looks names up in the project's other modules. One per run: packages may gain or
+    lose an ``__init__.py`` between two lints of an editor, so nothing outlives the run."""
 
     def __init__(self) -> None:
-        self._module = _FileCache(self._build).get
-        self.source_file = _FileCache(_parse_source).get
+        self.module_name_for = lru_cache(maxsize=4096)(_module_name_for)
+        self._find_module_file = lru_cache(maxsize=4096)(_find_module_file)
+        self._module = lru_cache(maxsize=MODULE_CACHE_SIZE)(self._build)
+        self.source_file = lru_cache(maxsize=MODULE_CACHE_SIZE)(_parse_source)
         self.builds = 0
+
+    def _search_roots(self, from_file: str) -> list[str]:
+        """The directories an absolute project import may be relative to."""
+        _, root = self.module_name_for(from_file)
+        roots = [root]
+        parent = os.path.dirname(root)
+        for _ in range(3):  # a project root a few levels up (src/ layouts, monorepos)
+            if parent == roots[-1]:
+                break
+            roots.append(parent)
+            parent = os.path.dirname(parent)
+        return roots
+
+    def find_module_file(self, from_file: str, dotted: str) -> str | None:
+        """The project file an import refers to; None outside the project.
+
+        Relative imports (leading dots) are resolved against ``from_file``'s package.
+        """
+        if dotted.startswith("."):
+            level = len(dotted) - len(dotted.lstrip("."))
+            module, root = self.module_name_for(from_file)
+            package = module.split(".")
+            if os.path.basename(from_file) != "__init__.py":
+                package = package[:-1]
+            if level - 1 > len(package):
+                return None
+            base = package[: len(package) - (level - 1)]
+            rest = dotted.lstrip(".")
+            full = ".".join(base + ([rest] if rest else []))
+            return self._find_module_file(root, full) if full else None
+        for root in self._search_roots(from_file):
+            found = self._find_module_file(root, dotted)
+            if found:
+                return found
+        return None
+
+    def resolve_symbol(self, from_file: str, dotted: str) -> Symbol | None:
+        """``orders.views.OrderView`` -> (``.../orders/views.py``, ``OrderView``), project files only."""
+        parts = dotted.split(".")
+        for split in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:split]) or "."
+            if dotted.startswith(".") and not module.strip("."):
+                module = dotted[: len(dotted) - len(dotted.lstrip("."))]
+            found = self.find_module_file(from_file, module)
+            if found:
+                return Symbol(os.path.abspath(found), parts[split])
+        return None
+
+    def parse_symbol_home(self, from_file: str, dotted: str) -> tuple[SourceFile | None, str]:
+        """The parsed project module a dotted name lives in, and the name there."""
+        symbol = self.resolve_symbol(from_file, dotted)
+        if symbol is None:
+            return None, ""
+        return self.source_file(symbol.filename), symbol.name
 
     def _build(self, path: str) -> nodes.Module | None:
         import astroid
         from astroid.builder import AstroidBuilder
 
-        modname, _ = module_name_for(path)
+        modname, _ = self.module_name_for(path)
         data = read_text(path)
         if data is None:
             return None
@@ -156,7 +149,7 @@ class ProjectResolver:
         except Exception:  # any file the project holds may be broken
             return None
         finally:
-            # Keyed by our own (mtime, size) cache instead: editors change files.
+            # Cached by this run instead: editors change files between runs.
             astroid.MANAGER.astroid_cache.pop(modname, None)
         self.builds += 1
         return module
@@ -171,11 +164,11 @@ class ProjectResolver:
             module_part, _, name = dotted.rpartition(".")
             if not name:
                 return None
-            path = find_module_file(from_file, module_part or ".")
+            path = self.find_module_file(from_file, module_part or ".")
             source = self.source_file(path) if path else None
             if source is None:
                 return None
-            found = _define_from_source(source, name)
+            found = _define_from_source(source, name, self.module_name_for(source.filename)[0])
             if found is _STAR_IMPORTED:
                 found = self._from_star_imports(path, source, name)
             if found is _COMPUTED_EXPORTS:
@@ -199,7 +192,7 @@ class ProjectResolver:
             if not (isinstance(statement, ast.ImportFrom) and any(alias.name == "*" for alias in statement.names)):
                 continue
             module = "." * statement.level + (statement.module or "")
-            target = find_module_file(path, module)
+            target = self.find_module_file(path, module)
             if target is None:
                 outside.append(module)
                 continue
@@ -210,7 +203,7 @@ class ProjectResolver:
             if exported is _COMPUTED_EXPORTS:
                 return _COMPUTED_EXPORTS
             public = name in exported if isinstance(exported, frozenset) else not name.startswith("_")
-            if public and _define_from_source(star_source, name) is not None:
+            if public and _define_from_source(star_source, name, "") is not None:
                 return f"{module}.{name}" if not module.endswith(".") else module + name
         if len(outside) == 1 and not outside[0].startswith(".") and not name.startswith("_"):
             return f"{outside[0]}.{name}"
@@ -269,10 +262,9 @@ class ProjectResolver:
 _STAR_IMPORTED = object()
 
 
-def _define_from_source(source: SourceFile, name: str) -> Definition | str | object | None:
-    """What the module's last top-level binding of ``name`` is: a class, a function, a
-    call's result, or a re-export (the dotted origin, to follow)."""
-    modname = module_name_for(source.filename)[0]
+def _define_from_source(source: SourceFile, name: str, modname: str) -> Definition | str | object | None:
+    """What the module's last top-level binding of ``name`` (in module ``modname``) is: a
+    class, a function, a call's result, or a re-export (the dotted origin, to follow)."""
 
     def origin(node: ast.expr) -> str | None:
         dotted = source.dotted_name(node)

@@ -26,32 +26,19 @@ import os
 import re
 import zlib
 from collections.abc import Iterator
-from functools import cached_property
 from typing import NamedTuple
 
+from ..analysis.project_modules import ProjectResolver, Symbol
+from ..discovery import DiscoveryContext, elsewhere_registrations
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS
 from ..lazy_pattern import LazyPattern
-from .openapi import spec_operations
-from .project import find_module_file, module_name_for
-from .project_files import cache_path, file_key, load_cache, project_files, save_cache
-from .source import SourceFile, call_argument, literal_string, package_and_name, parse_text, read_text
-
-
-class FactCollector(NamedTuple):
-    """A project-wide fact: the union over the project's files of ``collect(source)``."""
-
-    name: str
-    #: Only files whose text matches are parsed for this fact.
-    text: re.Pattern[str]
-    collect: object  # Callable[[SourceFile], Iterable[str]]
-
-
-def fact_collectors(config) -> tuple[FactCollector, ...]:
-    """What the rules want to know about the whole project (each rule's ``facts(config)``)."""
-    from ..rules import RULES
-
-    return tuple(collector for rule in RULES for collector in getattr(rule, "facts", lambda _config: ())(config))
-
+from ..model.endpoint import join_path
+from ..model.project import FactCollector
+from ..model.registration import Registration
+from ..model.source import SourceFile, parse_text, read_text
+from ..syntax import call_argument, literal_string, package_and_name
+from .files import ProjectTree, cache_path, file_key, load_cache, save_cache
+from .openapi import SpecRoutes
 
 #: A file is looked at further only if it names a web framework or a Django setting
 #: the rules read (plain substring tests: most of a project's files stop here).
@@ -67,59 +54,40 @@ _DJANGO_ROUTES = frozenset({("django", "path"), ("django", "re_path"), ("django"
 _DRF_ROUTERS = frozenset({("rest_framework", "DefaultRouter"), ("rest_framework", "SimpleRouter")})
 
 
-class Symbol(NamedTuple):
-    """A top-level name in a project file."""
-
-    filename: str
-    name: str
-
-
-def resolve_symbol(from_file: str, dotted: str) -> Symbol | None:
-    """``orders.views.OrderView`` -> (``.../orders/views.py``, ``OrderView``), project files only."""
-    parts = dotted.split(".")
-    for split in range(len(parts) - 1, 0, -1):
-        module = ".".join(parts[:split]) or "."
-        if dotted.startswith(".") and not module.strip("."):
-            module = dotted[: len(dotted) - len(dotted.lstrip("."))]
-        found = find_module_file(from_file, module)
-        if found:
-            return Symbol(os.path.abspath(found), parts[split])
-    return None
-
-
-def parse_symbol_home(from_file: str, dotted: str) -> tuple[SourceFile | None, str]:
-    """The parsed project module a dotted name lives in, and the name there."""
-    symbol = resolve_symbol(from_file, dotted)
-    if symbol is None:
-        return None, ""
-    return parse_text(symbol.filename, read_text(symbol.filename)), symbol.name
-
-
 class ProjectIndex:
-    def __init__(self, root: str, config=None) -> None:
-        self.root = os.path.abspath(root)
-        self._config = config
-        self._cache_file = cache_path("index", self.root, repr(config))
-        self._combined_file = cache_path("combined", self.root, repr(config))
+    """What the project's other files say, answered for one run.
+
+    ``collectors`` are the rules' project facts (each rule's ``facts(config)``), handed
+    in by the engine: the index knows how to gather a fact, not which rules want it.
+    """
+
+    def __init__(
+        self,
+        tree: ProjectTree,
+        specs: SpecRoutes,
+        resolver: ProjectResolver,
+        collectors: tuple[FactCollector, ...] = (),
+        cache_key: str = "",
+    ) -> None:
+        self.root = tree.root
+        self._tree = tree
+        self._specs = specs
+        self._resolver = resolver
+        self._collectors = collectors
+        self._cache_file = cache_path("index", self.root, cache_key)
+        self._combined_file = cache_path("combined", self.root, cache_key)
         self._registrations: dict[str, list] | None = None
         #: (router's file, router's name) -> (prefix it is mounted under, replaces its own)
         self._mounts: dict[tuple[str, str], list[tuple[str, bool]]] = {}
         #: fact name -> (scope directory, values found in one file there)
         self._facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
 
-    @cached_property
-    def _collectors(self) -> tuple[FactCollector, ...]:
-        """The rules' project facts; asked only when the index is built (imports the rules)."""
-        return fact_collectors(self._config) if self._config is not None else ()
-
-    def registrations_for(self, filename: str) -> list:
+    def registrations_for(self, filename: str) -> list[Registration]:
         """Registrations found in other files whose target lives in ``filename``."""
-        from ..discovery.context import Registration
-
         if self._registrations is None:
             self._build()
         found = self._registrations.get(os.path.abspath(filename), ())
-        return [_registration(Registration, fields) for fields in found]
+        return [_registration(fields) for fields in found]
 
     def mounts_for(self, filename: str, name: str) -> list[tuple[str, bool]]:
         """Where a router object (``name`` in ``filename``) is mounted: (prefix, whether
@@ -149,7 +117,7 @@ class ProjectIndex:
         """Every file's extract (from the cache when the file is unchanged), combined.
         The combination is cached too, under the files' (path, mtime, size): while no
         file changes, a run reads only that."""
-        keys = {path: key for path in project_files(self.root).python if (key := file_key(path)) is not None}
+        keys = {path: key for path in self._tree.listing.python if (key := file_key(path)) is not None}
         listing = "\0".join(f"{path}\0{key[0]}\0{key[1]}" for path, key in keys.items()).encode()
         fingerprint = f"{zlib.crc32(listing):08x}{zlib.adler32(listing):08x}"
         combined = load_cache(self._combined_file)
@@ -172,16 +140,13 @@ class ProjectIndex:
         for router_file, router_name, prefix, replaces in combined["mounts"]:
             self._mounts.setdefault((router_file, router_name), []).append((prefix, replaces))
         found = combined["registrations"]
-        for filename, operations in spec_operations(self.root).items():
+        for filename, operations in self._specs.operations().items():
             for name, path, method in operations:
                 found.setdefault(filename, []).append([name, path, "connexion", [method], None, None])
         self._registrations = found
 
     def _extract(self, path: str) -> dict:
         """What one file says, as plain data (JSON: it is cached between runs)."""
-        from ..discovery import REGISTRATION_MODULES, django
-        from ..discovery.context import DiscoveryContext
-
         text = read_text(path)
         if not text or not any(word in text for word in _WEB_WORDS):
             return {}
@@ -191,9 +156,9 @@ class ProjectIndex:
         if source is None:
             return {}
         extract: dict = {}
-        scope = module_name_for(path)[1]
+        scope = self._resolver.module_name_for(path)[1]
         for collector in wanted:
-            values = sorted(collector.collect(source))
+            values = sorted(collector.collect(source, self._resolver))
             if values:
                 extract.setdefault("facts", []).append([collector.name, scope, values])
         if not registers:
@@ -201,24 +166,18 @@ class ProjectIndex:
         if "urlpatterns" in source.assignments:
             extract["urlconf"] = [
                 [route, kind, [target.filename, target.name] if isinstance(target, Symbol) else target]
-                for route, kind, target in _urlconf_entries(source)
+                for route, kind, target in _urlconf_entries(self._resolver, source)
             ]
-            extract["routers"] = _routers(source)
-        mounts = _mounts(source)
+            extract["routers"] = _routers(self._resolver, source)
+        mounts = _mounts(self._resolver, source)
         if mounts:
             extract["mounts"] = mounts
-        context = DiscoveryContext(source)
-        for module in REGISTRATION_MODULES:
-            if module is django:
-                continue  # URLconfs need their include() prefixes: _django_routes
-            if not any(trigger in text for trigger in module.TRIGGERS):
-                continue
-            for registration in module.registrations(context):
-                symbol = _elsewhere(path, registration.reference or "")
-                if symbol is not None:
-                    extract.setdefault("registrations", []).append(
-                        [symbol.filename, symbol.name, *_registration_fields(registration)[1:]]
-                    )
+        for registration in elsewhere_registrations(DiscoveryContext(source)):
+            symbol = _elsewhere(self._resolver, path, registration.reference or "")
+            if symbol is not None:
+                extract.setdefault("registrations", []).append(
+                    [symbol.filename, symbol.name, *_registration_fields(registration)[1:]]
+                )
         return extract
 
 
@@ -239,15 +198,15 @@ def _combine(extracts: dict[str, list]) -> dict:
     return {"registrations": registrations, "facts": facts, "mounts": mounts}
 
 
-def _elsewhere(path: str, reference: str) -> Symbol | None:
+def _elsewhere(resolver: ProjectResolver, path: str, reference: str) -> Symbol | None:
     """The handler a registration names, when it lives in another project file."""
     if "." not in reference:
         return None  # a handler of that same file: discovery sees it when linting it
-    symbol = resolve_symbol(path, reference)
+    symbol = resolver.resolve_symbol(path, reference)
     return symbol if symbol is not None and symbol.filename != os.path.abspath(path) else None
 
 
-def _registration_fields(registration) -> list:
+def _registration_fields(registration: Registration) -> list:
     return [
         registration.target,
         registration.path,
@@ -258,12 +217,12 @@ def _registration_fields(registration) -> list:
     ]
 
 
-def _registration(cls, fields: list):
+def _registration(fields: list) -> Registration:
     target, path, framework, methods, reference, detail = fields
-    return cls(target, path, framework, tuple(methods) if methods is not None else None, reference, detail)
+    return Registration(target, path, framework, tuple(methods) if methods is not None else None, reference, detail)
 
 
-def _django_routes(urlconfs: dict[str, dict]) -> Iterator[tuple[Symbol, object]]:
+def _django_routes(urlconfs: dict[str, dict]) -> Iterator[tuple[Symbol, Registration]]:
     """Django URLconfs from their roots (modules nobody includes), prefixes joined."""
     included = {target for extract in urlconfs.values() for _, kind, target in extract["urlconf"] if kind == "include"}
     for path in sorted(urlconfs):
@@ -271,10 +230,7 @@ def _django_routes(urlconfs: dict[str, dict]) -> Iterator[tuple[Symbol, object]]
             yield from _walk_urlconf(urlconfs, path, "", 0)
 
 
-def _walk_urlconf(urlconfs: dict[str, dict], path: str, prefix: str, depth: int):
-    from ..discovery.context import Registration
-    from ..discovery.model import join_path
-
+def _walk_urlconf(urlconfs: dict[str, dict], path: str, prefix: str, depth: int) -> Iterator[tuple[Symbol, Registration]]:
     if depth > MAX_INCLUDE_DEPTH or path not in urlconfs:
         return
     extract = urlconfs[path]
@@ -299,7 +255,7 @@ def _join_django(prefix: str, route: str) -> str:
     return prefix + route
 
 
-def _urlconf_entries(source: SourceFile) -> Iterator[tuple[str, str, object]]:
+def _urlconf_entries(resolver: ProjectResolver, source: SourceFile) -> Iterator[tuple[str, str, object]]:
     """(route, kind, target): kind ``include`` (target: module file), ``router``
     (target: router variable name) or ``view`` (target: Symbol)."""
     for values in source.assignments.get("urlpatterns", []):
@@ -307,14 +263,14 @@ def _urlconf_entries(source: SourceFile) -> Iterator[tuple[str, str, object]]:
         if isinstance(values, ast.BinOp):  # [...] + router.urls
             elements = [*getattr(values.left, "elts", [values.left]), values.right]
         for element in elements:
-            yield from _urlconf_entry(source, element)
+            yield from _urlconf_entry(resolver, source, element)
     for node in ast.walk(source.tree):  # urlpatterns += [...] / += router.urls
         if isinstance(node, ast.AugAssign) and getattr(node.target, "id", None) == "urlpatterns":
             for element in getattr(node.value, "elts", [node.value]):
-                yield from _urlconf_entry(source, element)
+                yield from _urlconf_entry(resolver, source, element)
 
 
-def _urlconf_entry(source: SourceFile, element: ast.expr) -> Iterator[tuple[str, str, object]]:
+def _urlconf_entry(resolver: ProjectResolver, source: SourceFile, element: ast.expr) -> Iterator[tuple[str, str, object]]:
     if isinstance(element, ast.Attribute) and element.attr == "urls" and isinstance(element.value, ast.Name):
         yield "", "router", element.value.id
         return
@@ -335,7 +291,7 @@ def _urlconf_entry(source: SourceFile, element: ast.expr) -> Iterator[tuple[str,
             yield route, "router", included.value.id
             return
         module = literal_string(included) or (source.dotted_name(included) if included is not None else None)
-        found = find_module_file(source.filename, module) if module else None
+        found = resolver.find_module_file(source.filename, module) if module else None
         if found:
             yield route, "include", os.path.abspath(found)
         return
@@ -344,12 +300,12 @@ def _urlconf_entry(source: SourceFile, element: ast.expr) -> Iterator[tuple[str,
     reference = source.dotted_name(view)
     if reference is None:
         return
-    symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+    symbol = resolver.resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
     if symbol is not None:
         yield route, "view", Symbol(os.path.abspath(symbol.filename), symbol.name)
 
 
-def _mounts(source: SourceFile) -> list[list[str]]:
+def _mounts(resolver: ProjectResolver, source: SourceFile) -> list[list[str]]:
     """``app.include_router(orders.router, prefix="/api")`` -> ``[[orders file, "router", "/api", False]]``."""
     found = []
     for call in source.calls_to(frozenset(MOUNT_CALLS)):
@@ -360,13 +316,13 @@ def _mounts(source: SourceFile) -> list[list[str]]:
         reference = source.dotted_name(mounted) if prefix and mounted is not None else None
         if reference is None:
             continue
-        symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+        symbol = resolver.resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
         if symbol is not None:
             found.append([os.path.abspath(symbol.filename), symbol.name, prefix, replaces])
     return sorted(found)
 
 
-def _routers(source: SourceFile) -> dict[str, list[list[str]]]:
+def _routers(resolver: ProjectResolver, source: SourceFile) -> dict[str, list[list[str]]]:
     """DRF routers by variable: ``router.register(r"orders", OrderViewSet)`` gives
     ``{"router": [[file, "OrderViewSet", "orders/"]]}``."""
     routers = {
@@ -390,7 +346,7 @@ def _routers(source: SourceFile) -> dict[str, list[list[str]]]:
         reference = source.dotted_name(viewset) if viewset is not None else None
         if prefix is None or reference is None:
             continue
-        symbol = resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+        symbol = resolver.resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
         if symbol is not None:
             collection = prefix.strip("/") + "/" if prefix.strip("/") else ""
             found.setdefault(router, []).append([os.path.abspath(symbol.filename), symbol.name, collection])

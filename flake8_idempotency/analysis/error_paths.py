@@ -28,8 +28,10 @@ from ..knowledge.lookups import (
     UNIVERSAL_CATCHERS,
 )
 from ..lazy_pattern import LazyPattern
+from ..model.project import ModuleLookup
+from ..model.source import SourceFile
+from ..syntax import source_text
 from .handler_body import BodyNode
-from .source import SourceFile, source_text
 
 _TRY_NODES = tuple({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _STATUS_IN_NAME = LazyPattern(r"HTTP_(\d{3})")
@@ -337,11 +339,9 @@ def _contains(nodes: list, wanted: ast.AST) -> bool:
     return any(node is wanted for node in nodes)
 
 
-def drf_exception_handler_exceptions(source: SourceFile) -> set[str]:
+def drf_exception_handler_exceptions(source: SourceFile, modules: ModuleLookup) -> set[str]:
     """DRF's ``REST_FRAMEWORK = {"EXCEPTION_HANDLER": "app.errors.handler"}``: the exceptions
     the named handler tests with ``isinstance`` when it answers 404/410/204."""
-    from .project_index import parse_symbol_home
-
     names: set[str] = set()
     for value in source.assignments.get("REST_FRAMEWORK", ()):
         for key, item in zip(getattr(value, "keys", ()), getattr(value, "values", ())):
@@ -349,7 +349,7 @@ def drf_exception_handler_exceptions(source: SourceFile) -> set[str]:
                 continue
             if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
                 continue
-            home, name = parse_symbol_home(source.filename, item.value)
+            home, name = modules.parse_symbol_home(source.filename, item.value)
             handler = home.functions.get(name) if home else None
             if handler is None or not answers_not_found(handler):
                 continue

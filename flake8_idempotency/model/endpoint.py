@@ -6,8 +6,8 @@ import ast
 import re
 from typing import NamedTuple
 
-from ..analysis.source import FunctionNode
 from ..lazy_pattern import LazyPattern
+from .source import FunctionNode
 
 #: Methods served by a view that declares no restriction (Pyramid without request_method).
 ANY_METHOD = "ANY"

@@ -12,14 +12,10 @@ from bisect import bisect_left
 from collections import deque
 from functools import cached_property
 
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES
+from ..syntax import called_name
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _STATEMENT_LIKE = (ast.stmt, ast.excepthandler, ast.match_case)
-
-
-def _called_name(func: ast.expr) -> str | None:
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
 def _statements(tree: ast.Module):
@@ -85,7 +81,7 @@ class SourceFile:
         """Calls of ``name(...)`` or ``x.name(...)`` (or of a name imported as another):
         registration modules ask this of large modules that hold thousands of other calls."""
         wanted = set(names) | {local for local, origin in self.imports.items() if origin.rpartition(".")[2] in names}
-        return [call for call in self.calls_near(wanted) if _called_name(call.func) in wanted]
+        return [call for call in self.calls_near(wanted) if called_name(call.func) in wanted]
 
     def calls_near(self, words: frozenset[str] | set[str]) -> list[ast.Call]:
         """Every call of the statements on lines that mention one of ``words``, found
@@ -139,14 +135,9 @@ class SourceFile:
                 self.functions.setdefault(stmt.name, stmt)
 
     @cached_property
-    def frameworks_imported(self) -> frozenset[str]:
-        """Frameworks this file imports from (``flask``, ``drf``, ...)."""
-        found = set()
-        for origin in self.imports.values():
-            framework = FRAMEWORK_PACKAGES.get(origin.partition(".")[0])
-            if framework:
-                found.add(framework)
-        return frozenset(found)
+    def imported_packages(self) -> frozenset[str]:
+        """Top-level packages this file imports from (``flask``, ``rest_framework``, ...)."""
+        return frozenset(origin.partition(".")[0] for origin in self.imports.values())
 
     def dotted_name(self, node: ast.expr) -> str | None:
         """``viewsets.ModelViewSet`` -> ``rest_framework.viewsets.ModelViewSet``.
@@ -203,87 +194,3 @@ def display_path(filename: str) -> str:
     """``./shop/app.py`` or an absolute path under the current directory -> ``shop/app.py``."""
     relative = os.path.relpath(filename) if os.path.isabs(filename) else os.path.normpath(filename)
     return relative.replace(os.sep, "/")
-
-
-def source_text(node: ast.AST) -> str:
-    """The node as source, for messages and comparing expressions; ``""`` when it cannot
-    be written (``ast.unparse`` recurses: a 1000-deep expression must not break a rule)."""
-    try:
-        return ast.unparse(node)
-    except (ValueError, TypeError, AttributeError, RecursionError):
-        return ""
-
-
-def attribute_chain(node: ast.expr) -> list[str]:
-    """``Order.objects.filter(x).update`` -> ``["Order", "objects", "filter()", "update"]``.
-
-    Calls inside the chain appear as ``name()``; anything else ends the chain
-    with ``"?"`` so that callers can match suffixes safely.
-    """
-    parts: list[str] = []
-    while True:
-        if isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Call):
-            inner = node.func
-            name = inner.attr if isinstance(inner, ast.Attribute) else getattr(inner, "id", "?")
-            parts.append(name + "()")
-            node = inner.value if isinstance(inner, ast.Attribute) else ast.Name(id="")
-            if not isinstance(inner, ast.Attribute):
-                break
-        elif isinstance(node, ast.Name):
-            if node.id:
-                parts.append(node.id)
-            break
-        elif isinstance(node, ast.Await):
-            node = node.value
-        else:
-            parts.append("?")
-            break
-    return list(reversed(parts))
-
-
-def package_and_name(dotted: str) -> tuple[str, str]:
-    """``rest_framework.viewsets.ModelViewSet`` -> ``("rest_framework", "ModelViewSet")``."""
-    root = dotted.lstrip(".").partition(".")[0]
-    return root, dotted.rpartition(".")[2]
-
-
-def literal_string(node: ast.expr | None) -> str | None:
-    """The value of a string constant; an f-string's leading literal text."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        text = []
-        for part in node.values:
-            if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                text.append(part.value)
-            else:
-                text.append("{}")
-        return "".join(text)
-    return None
-
-
-def literal_strings(node: ast.expr | None) -> tuple[str, ...] | None:
-    """A string or a list/tuple/set of strings, as a tuple; None if not literal."""
-    single = literal_string(node)
-    if single is not None:
-        return (single,)
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        values = [literal_string(element) for element in node.elts]
-        if all(value is not None for value in values):
-            return tuple(values)  # type: ignore[arg-type]
-    return None
-
-
-def call_argument(call: ast.Call, position: int | None, keywords: tuple[str, ...] = ()) -> ast.expr | None:
-    """The argument at ``position`` or under one of ``keywords``."""
-    for keyword in call.keywords:
-        if keyword.arg in keywords:
-            return keyword.value
-    if position is not None and position < len(call.args):
-        argument = call.args[position]
-        if not isinstance(argument, ast.Starred):
-            return argument
-    return None
