@@ -9,9 +9,16 @@ from __future__ import annotations
 import ast
 
 
-def called_name(func: ast.expr) -> str | None:
-    """``x.save`` -> ``save``, ``save`` -> ``save``; None for anything else."""
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+def final_name(node: ast.AST | None) -> str | None:
+    """``exc.NoResultFound`` -> ``NoResultFound``; a call gives its callee's:
+    ``abort(404)`` -> ``abort``, ``x.save()`` -> ``save``. None for anything else."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
 
 
 def source_text(node: ast.AST) -> str:

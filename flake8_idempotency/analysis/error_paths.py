@@ -30,7 +30,7 @@ from ..knowledge.lookups import (
 from ..lazy_pattern import LazyPattern
 from ..model.project import ModuleLookup
 from ..model.source import SourceFile
-from ..syntax import source_text
+from ..syntax import final_name, source_text
 from .handler_body import BodyNode
 
 _TRY_NODES = tuple({ast.Try, getattr(ast, "TryStar", ast.Try)})
@@ -41,17 +41,6 @@ _STATEMENT_FIELDS = ("body", "orelse", "finalbody")
 NOT_FOUND = "not found"
 CLIENT_ERROR = "client error"
 SERVER_ERROR = "server error"
-
-
-def final_name(node: ast.AST | None) -> str | None:
-    """``exc.NoResultFound`` -> ``NoResultFound``; ``abort(404)`` -> ``abort``."""
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Name):
-        return node.id
-    return None
 
 
 def exception_names(node: ast.AST | None) -> set[str]:

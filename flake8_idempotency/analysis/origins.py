@@ -27,7 +27,7 @@ from ..knowledge.writes import (
 )
 from ..model.endpoint import Endpoint
 from ..model.source import FunctionNode, SourceFile
-from ..syntax import source_text
+from ..syntax import final_name, source_text
 from .handler_body import CallStep
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -177,7 +177,7 @@ class Origins:
         """``Order(...)`` or ``models.Order(...)``: a new object of a class."""
         if not isinstance(node, ast.Call):
             return False
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        name = final_name(node) or ""
         return name[:1].isupper() and not (name.isupper() and len(name) > 1)
 
     def _name(self, name: str, via: tuple[CallStep, ...], seen: frozenset[str]) -> Origin:

@@ -24,7 +24,7 @@ from ..knowledge.writes import (
 )
 from ..lazy_pattern import LazyPattern
 from ..model.source import SourceFile
-from ..syntax import call_argument, literal_string
+from ..syntax import call_argument, final_name, literal_string
 
 _COMMENT = LazyPattern(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _QUOTED_IDENTIFIER = LazyPattern(r'["`\[\]]')
@@ -61,7 +61,7 @@ def sql_texts(node: ast.expr, source: SourceFile, _depth: int = 0) -> Iterator[s
                 yield left + right
     elif isinstance(node, ast.Call) and node.args:
         func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        name = final_name(func)
         if name in SQL_TEXT_WRAPPERS:
             yield from sql_texts(node.args[0], source, _depth + 1)
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":

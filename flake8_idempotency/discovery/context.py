@@ -20,7 +20,7 @@ from ..model.endpoint import Endpoint, join_path
 from ..model.project import ProjectFacts
 from ..model.registration import Registration, Target
 from ..model.source import FunctionNode, SourceFile
-from ..syntax import call_argument, literal_string, literal_strings, package_and_name
+from ..syntax import call_argument, final_name, literal_string, literal_strings, package_and_name
 
 
 class RouterMatch(NamedTuple):
@@ -32,7 +32,9 @@ class RouterMatch(NamedTuple):
 
 def frameworks_imported(source: SourceFile) -> frozenset[str]:
     """Frameworks the file imports from (``flask``, ``drf``, ...)."""
-    return frozenset(FRAMEWORK_PACKAGES[package] for package in source.imported_packages if package in FRAMEWORK_PACKAGES)
+    return frozenset(
+        FRAMEWORK_PACKAGES[package] for package in source.imported_packages if package in FRAMEWORK_PACKAGES
+    )
 
 
 _CONSTRUCTOR_INDEX = {ctor: kind for kind in ROUTER_KINDS for ctor in kind.constructors}
@@ -256,7 +258,7 @@ def _unwrap(node: ast.expr | None) -> ast.expr | None:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in ("as_view", "as_view_func"):
             return func.value
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        name = final_name(func) or ""
         return func if name[:1].isupper() else None
     return node
 

@@ -10,7 +10,7 @@ import ast
 from collections.abc import Iterator
 
 from ..model.endpoint import join_path
-from ..syntax import literal_string
+from ..syntax import final_name, literal_string
 from .context import DiscoveryContext, Registration, frameworks_imported
 
 _TABLE_CALLS = ("Application", "add_handlers")
@@ -25,7 +25,7 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     if "tornado" not in frameworks_imported(context.source):
         return
     for call in context.source.calls_to(frozenset(_TABLE_CALLS)):
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
+        name = final_name(call)
         if name not in _TABLE_CALLS:
             continue
         for argument in call.args:

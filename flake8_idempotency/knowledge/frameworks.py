@@ -185,8 +185,7 @@ _DJANGO_VIEWS = frozenset(
 )
 
 _DRF_API_VIEWS = frozenset(
-    ("rest_framework", name)
-    for name in ("APIView", "GenericAPIView", "ListAPIView", "RetrieveAPIView")
+    ("rest_framework", name) for name in ("APIView", "GenericAPIView", "ListAPIView", "RetrieveAPIView")
 )
 
 #: DRF viewset actions (the router maps them to methods).

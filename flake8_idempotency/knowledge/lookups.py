@@ -27,9 +27,7 @@ DJANGO_GET = Raiser("DoesNotExist", "get_object_or_404")
 #: Methods of a Django/MongoEngine manager or queryset that raise DoesNotExist.
 MANAGER_GET_METHODS = frozenset({"get", "aget"})
 #: Chain parts that make a receiver a manager or queryset (``Order.objects``, ``self.get_queryset()``).
-MANAGER_MARKERS = frozenset(
-    {"objects", "objects()", "_default_manager", "_base_manager", "get_queryset()", "queryset"}
-)
+MANAGER_MARKERS = frozenset({"objects", "objects()", "_default_manager", "_base_manager", "get_queryset()", "queryset"})
 #: Keywords of a related-manager ``obj.items.get(pk=...)`` that mark it as an ORM lookup.
 LOOKUP_KEYWORDS = frozenset({"pk", "id", "slug", "uuid"})
 
@@ -96,9 +94,7 @@ PATH_METHODS = frozenset({"joinpath", "with_name", "with_suffix", "with_stem", "
 PATH_NAME_SUFFIXES = ("path", "file", "dir", "directory", "folder")
 
 #: DynamoDB: a delete conditioned on existence, and ``get_item(...)["Item"]``.
-DYNAMODB_CONDITIONAL_DELETE = Raiser(
-    "ConditionalCheckFailedException", "an unconditional delete_item", "item"
-)
+DYNAMODB_CONDITIONAL_DELETE = Raiser("ConditionalCheckFailedException", "an unconditional delete_item", "item")
 DYNAMODB_EXISTS_CONDITION = "attribute_exists"
 DYNAMODB_ITEM_KEY = "Item"
 DYNAMODB_GET_ITEM = Raiser("KeyError", 'response.get("Item")', "item")

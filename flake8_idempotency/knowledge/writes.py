@@ -63,9 +63,34 @@ COLLECTION_APPENDS = {"append": 1, "extend": 1, "insert": 2, "appendleft": 1, "e
 #: Builtins and stdlib constructors whose result is a fresh, request-local value.
 FRESH_CALLS = frozenset(
     {
-        "dict", "list", "set", "tuple", "frozenset", "str", "bytes", "bytearray", "int", "float", "bool",
-        "len", "sum", "min", "max", "abs", "round", "range", "format", "repr", "sorted",
-        "Counter", "defaultdict", "OrderedDict", "deque", "copy", "deepcopy", "namedtuple",
+        "dict",
+        "list",
+        "set",
+        "tuple",
+        "frozenset",
+        "str",
+        "bytes",
+        "bytearray",
+        "int",
+        "float",
+        "bool",
+        "len",
+        "sum",
+        "min",
+        "max",
+        "abs",
+        "round",
+        "range",
+        "format",
+        "repr",
+        "sorted",
+        "Counter",
+        "defaultdict",
+        "OrderedDict",
+        "deque",
+        "copy",
+        "deepcopy",
+        "namedtuple",
     }
 )
 
@@ -79,9 +104,28 @@ PASS_THROUGH_CALLS = frozenset({"enumerate", "zip", "reversed", "iter", "filter"
 REQUEST_NAMES = frozenset({"request", "req"})
 REQUEST_INPUT_ATTRIBUTES = frozenset(
     {
-        "data", "json", "args", "form", "values", "files", "GET", "POST", "query_params", "headers",
-        "META", "COOKIES", "body", "match_info", "path_params", "params", "media", "query", "cookies",
-        "content", "stream", "query_string",
+        "data",
+        "json",
+        "args",
+        "form",
+        "values",
+        "files",
+        "GET",
+        "POST",
+        "query_params",
+        "headers",
+        "META",
+        "COOKIES",
+        "body",
+        "match_info",
+        "path_params",
+        "params",
+        "media",
+        "query",
+        "cookies",
+        "content",
+        "stream",
+        "query_string",
     }
 )
 #: Request methods that return the request's input (``request.get_json()``, ``await request.json()``).
@@ -187,8 +231,18 @@ PRISMA_DATA_KEYWORD = "data"
 #: Calls that run SQL text: DB-API, SQLAlchemy, asyncpg, databases, Django.
 SQL_EXECUTE_METHODS = frozenset(
     {
-        "execute", "executemany", "execute_many", "exec_driver_sql", "executescript",
-        "fetch", "fetchrow", "fetchval", "fetch_one", "fetch_all", "fetch_val", "raw",
+        "execute",
+        "executemany",
+        "execute_many",
+        "exec_driver_sql",
+        "executescript",
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "fetch_one",
+        "fetch_all",
+        "fetch_val",
+        "raw",
     }
 )
 #: Keywords that carry the statement: ``await database.execute(query=...)``.
@@ -222,8 +276,14 @@ INSERT_BUILDER_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
 #: Chained methods (anywhere in the same function) that make an insert an upsert.
 UPSERT_METHODS = frozenset(
     {
-        "on_conflict", "on_conflict_ignore", "on_conflict_replace", "on_conflict_do_update",
-        "on_conflict_do_nothing", "on_duplicate_key_update", "prefix_with", "upsert",
+        "on_conflict",
+        "on_conflict_ignore",
+        "on_conflict_replace",
+        "on_conflict_do_update",
+        "on_conflict_do_nothing",
+        "on_duplicate_key_update",
+        "prefix_with",
+        "upsert",
     }
 )
 #: ``session.add(Model(...))``: receivers that are an ORM session.
@@ -238,8 +298,26 @@ NON_MODEL_CLASS = LazyPattern(r"(Serializer|Form|FormSet|Schema|Response|Request
 #: Words in ``x.things.create(...)`` that mark an API client, not a related manager.
 NON_MODEL_WORDS = frozenset(
     {
-        "client", "stripe", "braintree", "paypal", "adyen", "razorpay", "mollie", "square", "api", "sdk",
-        "boto", "boto3", "s3", "sqs", "sns", "service", "provider", "gateway", "openai", "twilio",
+        "client",
+        "stripe",
+        "braintree",
+        "paypal",
+        "adyen",
+        "razorpay",
+        "mollie",
+        "square",
+        "api",
+        "sdk",
+        "boto",
+        "boto3",
+        "s3",
+        "sqs",
+        "sns",
+        "service",
+        "provider",
+        "gateway",
+        "openai",
+        "twilio",
     }
 )
 #: Third-party SDK packages whose classes are not the project's models (``stripe.Customer``).

@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections import deque
 from functools import cached_property
 
-from ..syntax import called_name
+from ..syntax import final_name
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _STATEMENT_LIKE = (ast.stmt, ast.excepthandler, ast.match_case)
@@ -81,7 +81,7 @@ class SourceFile:
         """Calls of ``name(...)`` or ``x.name(...)`` (or of a name imported as another):
         registration modules ask this of large modules that hold thousands of other calls."""
         wanted = set(names) | {local for local, origin in self.imports.items() if origin.rpartition(".")[2] in names}
-        return [call for call in self.calls_near(wanted) if called_name(call.func) in wanted]
+        return [call for call in self.calls_near(wanted) if final_name(call) in wanted]
 
     def calls_near(self, words: frozenset[str] | set[str]) -> list[ast.Call]:
         """Every call of the statements on lines that mention one of ``words``, found

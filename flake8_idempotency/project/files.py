@@ -62,8 +62,10 @@ class ProjectTree:
             path = cache_path("files", self.root)
             cached = load_cache(path)
             directories = cached.get("directories")
-            if isinstance(directories, dict) and directories and all(
-                _mtime(directory) == mtime for directory, mtime in directories.items()
+            if (
+                isinstance(directories, dict)
+                and directories
+                and all(_mtime(directory) == mtime for directory, mtime in directories.items())
             ):
                 self._specs = list(cached.get("specs", []))
             else:

@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import zlib
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from ..analysis.project_modules import ProjectResolver, Symbol
 from ..discovery import DiscoveryContext, elsewhere_registrations
@@ -230,7 +228,9 @@ def _django_routes(urlconfs: dict[str, dict]) -> Iterator[tuple[Symbol, Registra
             yield from _walk_urlconf(urlconfs, path, "", 0)
 
 
-def _walk_urlconf(urlconfs: dict[str, dict], path: str, prefix: str, depth: int) -> Iterator[tuple[Symbol, Registration]]:
+def _walk_urlconf(
+    urlconfs: dict[str, dict], path: str, prefix: str, depth: int
+) -> Iterator[tuple[Symbol, Registration]]:
     if depth > MAX_INCLUDE_DEPTH or path not in urlconfs:
         return
     extract = urlconfs[path]
@@ -270,7 +270,9 @@ def _urlconf_entries(resolver: ProjectResolver, source: SourceFile) -> Iterator[
                 yield from _urlconf_entry(resolver, source, element)
 
 
-def _urlconf_entry(resolver: ProjectResolver, source: SourceFile, element: ast.expr) -> Iterator[tuple[str, str, object]]:
+def _urlconf_entry(
+    resolver: ProjectResolver, source: SourceFile, element: ast.expr
+) -> Iterator[tuple[str, str, object]]:
     if isinstance(element, ast.Attribute) and element.attr == "urls" and isinstance(element.value, ast.Name):
         yield "", "router", element.value.id
         return
@@ -300,7 +302,9 @@ def _urlconf_entry(resolver: ProjectResolver, source: SourceFile, element: ast.e
     reference = source.dotted_name(view)
     if reference is None:
         return
-    symbol = resolver.resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+    symbol = (
+        resolver.resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+    )
     if symbol is not None:
         yield route, "view", Symbol(os.path.abspath(symbol.filename), symbol.name)
 
@@ -316,7 +320,11 @@ def _mounts(resolver: ProjectResolver, source: SourceFile) -> list[list[str]]:
         reference = source.dotted_name(mounted) if prefix and mounted is not None else None
         if reference is None:
             continue
-        symbol = resolver.resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+        symbol = (
+            resolver.resolve_symbol(source.filename, reference)
+            if "." in reference
+            else Symbol(source.filename, reference)
+        )
         if symbol is not None:
             found.append([os.path.abspath(symbol.filename), symbol.name, prefix, replaces])
     return sorted(found)
@@ -346,7 +354,11 @@ def _routers(resolver: ProjectResolver, source: SourceFile) -> dict[str, list[li
         reference = source.dotted_name(viewset) if viewset is not None else None
         if prefix is None or reference is None:
             continue
-        symbol = resolver.resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
+        symbol = (
+            resolver.resolve_symbol(source.filename, reference)
+            if "." in reference
+            else Symbol(source.filename, reference)
+        )
         if symbol is not None:
             collection = prefix.strip("/") + "/" if prefix.strip("/") else ""
             found.setdefault(router, []).append([os.path.abspath(symbol.filename), symbol.name, collection])

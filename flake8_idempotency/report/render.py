@@ -84,8 +84,7 @@ def summary_data(summary: ProjectSummary) -> dict:
                 "handler": report.endpoint.qualified_handler,
                 "checks": dict(sorted(report.checks.items())),
                 "findings": [
-                    {"code": f.code, "line": f.line, "column": f.col + 1, "message": f.message}
-                    for f in report.findings
+                    {"code": f.code, "line": f.line, "column": f.col + 1, "message": f.message} for f in report.findings
                 ],
             }
             for report in summary.reports

@@ -2,8 +2,9 @@
 
 Counts (docs/summary.md): one line per summary check of the rules (PUT endpoints and
 how many are idempotent, no IDM001/IDM004; DELETE endpoints, no IDM003; critical POST
-endpoints and how many are protected, no IDM002). The verdict is ``pass`` when every counted endpoint passes, ``fail`` with a detail
-line of at most 500 characters otherwise, and ``n/a`` when nothing is counted.
+endpoints and how many are protected, no IDM002). The verdict is ``pass`` when every
+counted endpoint passes, ``fail`` with a detail line of at most 500 characters
+otherwise, and ``n/a`` when nothing is counted.
 """
 
 from __future__ import annotations

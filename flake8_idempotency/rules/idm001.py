@@ -52,7 +52,7 @@ from ..lazy_pattern import LazyPattern
 from ..model.endpoint import Endpoint
 from ..model.finding import Finding, shorten
 from ..model.project import FactCollector
-from ..syntax import literal_string, source_text
+from ..syntax import final_name, literal_string, source_text
 from .base import PUT_CHECK, RuleContext
 
 CODE = "IDM001"
@@ -125,7 +125,6 @@ def _message(endpoint: Endpoint, write: RelativeWrite, at: BodyNode) -> str:
         again=AGAIN[write.kind],
         fix=FIXES.get(write.kind, FIX),
     )
-
 
 
 def _text(node: ast.AST) -> str:
@@ -271,10 +270,10 @@ class _Rule:
                     if reference is not None:
                         symbol = OPERATOR_SYMBOLS.get(type(node.op).__name__, "?")
                         return RelativeWrite(node, _binop_kind(node.op, other), field, f"{reference} {symbol} ...")
-            elif isinstance(node, ast.Call) and _called_name(node) in APPENDING_FUNCTIONS:
+            elif isinstance(node, ast.Call) and final_name(node) in APPENDING_FUNCTIONS:
                 reference = self._field_reference(node, field)
                 if reference is not None:
-                    return RelativeWrite(node, APPEND, field, f"{_called_name(node)}({reference}, ...)")
+                    return RelativeWrite(node, APPEND, field, f"{final_name(node)}({reference}, ...)")
             elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.Invert)):
                 reference = self._field_reference(node.operand, field)
                 if reference is not None:
@@ -284,7 +283,7 @@ class _Rule:
     def _field_reference(self, node: ast.expr, field: str) -> str | None:
         """How ``node`` refers to the stored ``field``, if it does (``F("x")``, ``User.x``)."""
         for part in ast.walk(node):
-            if isinstance(part, ast.Call) and _called_name(part) in FIELD_REFERENCES and part.args:
+            if isinstance(part, ast.Call) and final_name(part) in FIELD_REFERENCES and part.args:
                 name = literal_string(part.args[0])
                 if name is not None and name.rpartition("__")[2] == field:
                     return f'F("{name}")'
@@ -317,7 +316,7 @@ class _Rule:
 
     def _mongoengine_update(self, call: ast.Call) -> Iterator[RelativeWrite]:
         """``Doc.objects(id=i).update_one(inc__credits=5)``."""
-        if _called_name(call) not in MONGOENGINE_UPDATE_METHODS:
+        if final_name(call) not in MONGOENGINE_UPDATE_METHODS:
             return
         for keyword in call.keywords:
             prefix, separator, field = (keyword.arg or "").partition("__")
@@ -412,7 +411,7 @@ class _Rule:
         )
 
     def _configured_call(self, call: ast.Call) -> Iterator[RelativeWrite]:
-        name = _called_name(call)
+        name = final_name(call)
         if name in self.extra_calls:
             yield RelativeWrite(call, RELATIVE, "state", f"{name}()")
 
@@ -469,11 +468,6 @@ def _is_own_value(node: ast.expr, text: str) -> bool:
 
 def _mentions(node: ast.expr, text: str) -> bool:
     return any(_text(part) == text for part in ast.walk(node) if isinstance(part, (ast.Attribute, ast.Subscript)))
-
-
-def _called_name(call: ast.Call) -> str | None:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
 def _dynamodb_relative_paths(expression: str) -> Iterator[tuple[str, str, str]]:

@@ -26,7 +26,7 @@ from ..model.endpoint import Endpoint
 from ..model.finding import Finding, fit_message
 from ..model.project import FactCollector, ModuleLookup
 from ..model.source import FunctionNode, SourceFile
-from ..syntax import attribute_chain, literal_string, source_text
+from ..syntax import attribute_chain, final_name, literal_string, source_text
 from .base import CRITICAL_POST_CHECK, RuleContext
 
 CODE = "IDM002"
@@ -250,7 +250,7 @@ def _instance_class(node: ast.expr, scope: Scope) -> str:
         values = scope.local.get(node.id, ())
     for value in values:
         if isinstance(value, ast.Call):
-            name = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+            name = final_name(value) or ""
             for suffix in critical.RECORD_WRAPPER_SUFFIXES:
                 if name.endswith(suffix) and name != suffix:
                     return name.removesuffix(suffix)
@@ -322,9 +322,7 @@ def _bindings(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
 
 
 def _mentions(value: ast.expr, reads: set[int], tainted: set[str]) -> bool:
-    return any(
-        id(node) in reads or (isinstance(node, ast.Name) and node.id in tainted) for node in ast.walk(value)
-    )
+    return any(id(node) in reads or (isinstance(node, ast.Name) and node.id in tainted) for node in ast.walk(value))
 
 
 #: Expressions a key flows through unchanged on its way to a use (``f"idem:{key}"``, ``key or ""``).
@@ -352,7 +350,7 @@ def _is_use(node: ast.AST, ancestors: tuple[ast.AST, ...]) -> bool:
             child = parent
             continue
         if isinstance(parent, ast.Call):
-            if parent.func is child or _call_name(parent) in guards.KEY_CONVERSIONS:
+            if parent.func is child or (final_name(parent) or "") in guards.KEY_CONVERSIONS:
                 child = parent
                 continue
             return not _inert(parent, ancestors[:depth])
@@ -370,14 +368,9 @@ def _is_use(node: ast.AST, ancestors: tuple[ast.AST, ...]) -> bool:
     return False
 
 
-def _call_name(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-
-
 def _inert(call: ast.Call, ancestors: tuple[ast.AST, ...]) -> bool:
     """A call that only looks at its arguments: ``len``, logging, building an error to raise."""
-    name = _call_name(call)
+    name = final_name(call) or ""
     if name in guards.INERT_CALLS or any(isinstance(node, ast.Raise) for node in ancestors):
         return True
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
@@ -540,24 +533,26 @@ def _registrations(source: SourceFile) -> Iterator[tuple[ast.expr, int]]:
     """Everything the file registers as middleware or as a hook run before handlers."""
     for call in source.calls_near(_REGISTRATION_WORDS):
         func = call.func
-        name = _call_name(call)
+        name = final_name(call) or ""
         if isinstance(func, ast.Attribute) and name in guards.ADD_MIDDLEWARE_METHODS and call.args:
             yield call.args[0], call.lineno
         if name in guards.MIDDLEWARE_WRAPPERS and call.args:
             yield call.args[0], call.lineno
-        if isinstance(func, ast.Call) and _call_name(func) in guards.REQUEST_HOOKS and call.args:
+        if isinstance(func, ast.Call) and (final_name(func) or "") in guards.REQUEST_HOOKS and call.args:
             yield call.args[0], call.lineno  # app.middleware("http")(handler)
         if isinstance(func, ast.Attribute) and name in guards.REQUEST_HOOKS and call.args:
             yield call.args[0], call.lineno  # app.before_request(handler)
         for keyword in call.keywords:
             if keyword.arg in guards.MIDDLEWARE_KEYWORDS and isinstance(keyword.value, (ast.List, ast.Tuple)):
                 for element in keyword.value.elts:
-                    if not (isinstance(element, ast.Call) and _call_name(element) in guards.MIDDLEWARE_WRAPPERS):
+                    if not (
+                        isinstance(element, ast.Call) and (final_name(element) or "") in guards.MIDDLEWARE_WRAPPERS
+                    ):
                         yield element, call.lineno
     for function, _ in source.all_functions:
         for decorator in function.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            hook = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            hook = final_name(target) or ""
             if hook in guards.REQUEST_HOOKS:
                 yield ast.Name(id=function.name), function.lineno
     for statement in source.statements:
@@ -625,7 +620,7 @@ def _key_parameters(endpoint: Endpoint, state: FileState) -> tuple[list[str], bo
             names.append(argument.arg)
         for node in (argument.annotation, default):
             for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)) if node is not None else ():
-                called = _call_name(call)
+                called = final_name(call) or ""
                 if called in guards.HEADER_PARAMETER_CALLS and any(
                     keyword.arg in guards.HEADER_PARAMETER_KEYWORDS and state.key_name(keyword.value)
                     for keyword in call.keywords
@@ -652,7 +647,7 @@ def _decorator_targets(decorators: Iterable[ast.expr]) -> Iterator[ast.expr]:
     """What each decorator applies: ``@x``, ``@x(...)``, ``@method_decorator(x, name=...)``."""
     for decorator in decorators:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        name = final_name(target) or ""
         if name in guards.METHOD_DECORATOR_WRAPPERS and isinstance(decorator, ast.Call) and decorator.args:
             inner = decorator.args[0]
             yield inner.func if isinstance(inner, ast.Call) else inner
@@ -745,7 +740,7 @@ def _mapping_has_key(node: ast.expr, scope: Scope, state: FileState, depth: int)
                 return True
             if _mapping_has_key(value, scope, state, depth - 1):
                 return True
-    if isinstance(node, ast.Call) and _call_name(node) == "dict":
+    if isinstance(node, ast.Call) and (final_name(node) or "") == "dict":
         return any(
             keyword.arg and state.vocab.is_key_name(keyword.arg) and not _fresh(keyword.value, scope)
             for keyword in node.keywords
@@ -758,7 +753,9 @@ def _fresh(node: ast.expr, scope: Scope, depth: int = 2) -> bool:
     if isinstance(node, ast.Name) and depth > 0:
         values = scope.values(node.id)
         return bool(values) and all(_fresh(value, scope, depth - 1) for value in values)
-    return any(isinstance(sub, ast.Call) and _call_name(sub) in guards.FRESH_KEY_CALLS for sub in ast.walk(node))
+    return any(
+        isinstance(sub, ast.Call) and (final_name(sub) or "") in guards.FRESH_KEY_CALLS for sub in ast.walk(node)
+    )
 
 
 def _deduplicates(nodes: list[BodyNode], state: FileState) -> bool:
@@ -766,7 +763,7 @@ def _deduplicates(nodes: list[BodyNode], state: FileState) -> bool:
     for body_node in nodes:
         node = body_node.node
         if isinstance(node, ast.Call):
-            name = _call_name(node)
+            name = final_name(node) or ""
             if name in guards.DEDUP_METHODS:
                 return True
             if any(_true(keyword) for keyword in node.keywords if keyword.arg in guards.DEDUP_KEYWORDS):
@@ -818,7 +815,7 @@ def _catches_duplicate(handler: ast.ExceptHandler) -> bool:
 
 def _checks_existence(test: ast.expr) -> bool:
     for node in ast.walk(test):
-        if isinstance(node, ast.Call) and _call_name(node) in guards.EXISTENCE_METHODS:
+        if isinstance(node, ast.Call) and (final_name(node) or "") in guards.EXISTENCE_METHODS:
             return True
         if isinstance(node, ast.Compare) and any(
             isinstance(operand, ast.Constant) and operand.value is None for operand in node.comparators

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from ..analysis import error_paths
-from ..analysis.error_paths import final_name
 from ..analysis.handler_body import BodyNode
 from ..knowledge import lookups as known
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES
@@ -25,7 +24,7 @@ from ..model.endpoint import Endpoint
 from ..model.finding import Finding, fit_message
 from ..model.project import FactCollector
 from ..model.source import FunctionNode
-from ..syntax import attribute_chain, literal_string, source_text
+from ..syntax import attribute_chain, final_name, literal_string, source_text
 from .base import DELETE_CHECK, RuleContext
 
 CODE = "IDM003"
@@ -87,7 +86,9 @@ def facts(config) -> tuple[FactCollector, ...]:
             LazyPattern(r"errorhandler|exception_handler|register_error_handler|exception_handlers"),
             lambda source, _modules: error_paths.exceptions_mapped_to_not_found(source),
         ),
-        FactCollector(DRF_NOT_FOUND_FACT, LazyPattern(r"EXCEPTION_HANDLER"), error_paths.drf_exception_handler_exceptions),
+        FactCollector(
+            DRF_NOT_FOUND_FACT, LazyPattern(r"EXCEPTION_HANDLER"), error_paths.drf_exception_handler_exceptions
+        ),
     )
 
 
@@ -370,9 +371,7 @@ class _DeleteHandler:
         names = self.locals_by_function.get(id(function))
         if names is None:
             names = self.locals_by_function[id(function)] = {
-                node.id
-                for node in ast.walk(function)
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+                node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
             }
         return names
 
@@ -603,7 +602,7 @@ def _is_constant(node: ast.expr) -> bool:
 
 def _is_model_name(node: ast.expr) -> bool:
     """``Order``, ``models.Order``: a class name, not a CONSTANT."""
-    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    name = (final_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None) or ""
     return name[:1].isupper() and not name.isupper()
 
 

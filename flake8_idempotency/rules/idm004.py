@@ -45,7 +45,7 @@ from ..lazy_pattern import LazyPattern
 from ..model.endpoint import Endpoint
 from ..model.finding import Finding, shorten
 from ..model.project import FactCollector
-from ..syntax import attribute_chain, literal_string, package_and_name
+from ..syntax import attribute_chain, final_name, literal_string, package_and_name
 from .base import PUT_CHECK, RuleContext
 
 CODE = "IDM004"
@@ -98,7 +98,6 @@ def _message(endpoint: Endpoint, insert: Insert, at: BodyNode) -> str:
     )
 
 
-
 def words(name: str) -> list[str]:
     """``OrderAuditLog`` / ``order_audit_log`` -> ``["order", "audit", "log"]``."""
     return [word.lower() for word in _WORD.findall(name)]
@@ -139,14 +138,9 @@ def _tests_existence(test: ast.expr) -> bool:
             return True
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return True
-        if isinstance(node, ast.Call) and _called_name(node) in EXISTENCE_CHECKS:
+        if isinstance(node, ast.Call) and final_name(node) in EXISTENCE_CHECKS:
             return True
     return False
-
-
-def _called_name(call: ast.Call) -> str | None:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
 def _is_class_name(name: str) -> bool:
@@ -228,7 +222,7 @@ class _Rule:
             return models.pop() if len(models) == 1 and None not in models else None
         if not isinstance(node, ast.Call):
             return None
-        name = _called_name(node) or ""
+        name = final_name(node) or ""
         if not _is_class_name(name) or NON_MODEL_CLASS.search(name):
             return None
         if isinstance(node.func, ast.Name) and self._from_library(node.func):
