@@ -18,7 +18,9 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from ..analysis.existence import tests_existence
 from ..analysis.handler_body import BodyNode, walk_handler
+from ..analysis.names import camel_words
 from ..config import Config
 from ..knowledge import critical, guards
 from ..lazy_pattern import LazyPattern
@@ -99,7 +101,6 @@ def normalize_header(name: str) -> str:
     return text.removeprefix("x-")
 
 
-_CAMEL_WORD = LazyPattern(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _SEPARATORS = LazyPattern(r"[/_.\-\s]+")
 #: ``{order_id}``: a path parameter names a value, not what the endpoint does.
 _PATH_PARAMETER = LazyPattern(r"\{[^{}]*\}")
@@ -109,7 +110,7 @@ def words_of(text: str) -> list[str]:
     """Whole words of a path or name: split on ``/ _ - .`` and camelCase, lower-cased."""
     for joined in critical.JOINED_NAMES:
         text = text.replace(joined, joined.lower())
-    return [word.lower() for part in _SEPARATORS.split(text) for word in _CAMEL_WORD.findall(part)]
+    return [word for part in _SEPARATORS.split(text) for word in camel_words(part)]
 
 
 # -- why the endpoint is critical ------------------------------------------------
@@ -786,7 +787,7 @@ def _deduplicates(nodes: list[BodyNode], state: FileState) -> bool:
             return True
         elif isinstance(node, ast.Try) and any(_catches_duplicate(handler) for handler in node.handlers):
             return True
-        elif isinstance(node, (ast.If, ast.IfExp, ast.While)) and _checks_existence(node.test):
+        elif isinstance(node, (ast.If, ast.IfExp, ast.While)) and tests_existence(node.test, guards.EXISTENCE_METHODS):
             has_existence_check = True
     return locked and has_existence_check
 
@@ -811,17 +812,6 @@ def _compares_dedup_field(node: ast.Compare) -> bool:
 def _catches_duplicate(handler: ast.ExceptHandler) -> bool:
     caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return any(node is not None and attribute_chain(node)[-1] in guards.DUPLICATE_ERRORS for node in caught)
-
-
-def _checks_existence(test: ast.expr) -> bool:
-    for node in ast.walk(test):
-        if isinstance(node, ast.Call) and (final_name(node) or "") in guards.EXISTENCE_METHODS:
-            return True
-        if isinstance(node, ast.Compare) and any(
-            isinstance(operand, ast.Constant) and operand.value is None for operand in node.comparators
-        ):
-            return True
-    return False
 
 
 # -- the rule ---------------------------------------------------------------------

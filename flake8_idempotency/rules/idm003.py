@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from ..analysis import error_paths
 from ..analysis.handler_body import BodyNode
+from ..analysis.names import camel_words
 from ..knowledge import lookups as known
 from ..knowledge.frameworks import FRAMEWORK_PACKAGES
 from ..lazy_pattern import LazyPattern
@@ -51,7 +52,6 @@ NOT_FOUND_BRANCH_MESSAGES = (
     "IDM003 {endpoint} {action} if the {noun} is gone{where}: a retry answers 500. Answer 404 or 204.",
 )
 
-_CAMEL_WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 _MODEL_MODULE_WORDS = frozenset({"models", "model", "entities", "documents", "schema", "tables"})
 
 
@@ -634,7 +634,7 @@ def _model_in(node: ast.AST) -> str | None:
 def _noun(model: str | None) -> str:
     if not model:
         return "resource"
-    return " ".join(word.lower() for word in _CAMEL_WORD.findall(model)) or "resource"
+    return " ".join(camel_words(model)) or "resource"
 
 
 def _dotted_base(node: ast.expr) -> ast.expr | None:

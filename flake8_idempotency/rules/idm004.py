@@ -15,7 +15,9 @@ import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from ..analysis.existence import tests_existence
 from ..analysis.handler_body import BodyNode
+from ..analysis.names import camel_words
 from ..analysis.origins import Origin, Origins, root_name
 from ..analysis.sql import executed_sql, plain_insert_table
 from ..config import Config
@@ -41,7 +43,6 @@ from ..knowledge.writes import (
     SESSION_RECEIVER,
     UPSERT_METHODS,
 )
-from ..lazy_pattern import LazyPattern
 from ..model.endpoint import Endpoint
 from ..model.finding import Finding, shorten
 from ..model.project import FactCollector
@@ -56,7 +57,6 @@ METHOD = "PUT"
 
 MESSAGE = "{code} {endpoint} inserts a new {model} record ({how}){where}; a retried PUT adds another. {fix}"
 FIX = "Update the record the URL names, or upsert, instead."
-_WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 class Insert(NamedTuple):
@@ -98,14 +98,9 @@ def _message(endpoint: Endpoint, insert: Insert, at: BodyNode) -> str:
     )
 
 
-def words(name: str) -> list[str]:
-    """``OrderAuditLog`` / ``order_audit_log`` -> ``["order", "audit", "log"]``."""
-    return [word.lower() for word in _WORD.findall(name)]
-
-
 def is_log_name(name: str) -> bool:
     """A side record meant to grow: ``AuditLog``, ``LogEntry``, ``OrderHistory``, ``events``."""
-    parts = words(name)
+    parts = camel_words(name)
     if not parts:
         return False
     return (
@@ -125,21 +120,10 @@ def _creates_when_missing(body_node: BodyNode) -> bool:
             return True
         if isinstance(ancestor, ast.If):
             in_else = chain[index + 1] in ancestor.orelse
-            if _tests_existence(ancestor.test) or (in_else and isinstance(ancestor.test, (ast.Name, ast.Attribute))):
+            if tests_existence(ancestor.test, EXISTENCE_CHECKS, negation=True) or (
+                in_else and isinstance(ancestor.test, (ast.Name, ast.Attribute))
+            ):
                 return True
-    return False
-
-
-def _tests_existence(test: ast.expr) -> bool:
-    for node in ast.walk(test):
-        if isinstance(node, ast.Compare) and any(
-            isinstance(side, ast.Constant) and side.value is None for side in node.comparators
-        ):
-            return True
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return True
-        if isinstance(node, ast.Call) and final_name(node) in EXISTENCE_CHECKS:
-            return True
     return False
 
 
@@ -201,7 +185,11 @@ class _Rule:
             root = root_name(receiver)
             if isinstance(receiver.value, ast.Name) and receiver.value.id in ("self", "cls"):
                 return  # ``self.child.create``: the view's own helper, not a model's related manager
-            if root is None or self._from_library(root) or any(set(words(part)) & NON_MODEL_WORDS for part in chain):
+            if (
+                root is None
+                or self._from_library(root)
+                or any(set(camel_words(part)) & NON_MODEL_WORDS for part in chain)
+            ):
                 return
             if self.origins.of(root, via) is Origin.STATE:
                 yield Insert(call, receiver.attr, f"{receiver.attr}.{func.attr}")
