@@ -33,9 +33,9 @@ def pyproject_arguments(directory: str = ".") -> list[str]:
     path = os.path.join(directory, "pyproject.toml")
     if not os.path.isfile(path):
         return []
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     with open(path, "rb") as handle:
         table = tomllib.load(handle).get("tool", {}).get("flake8-idempotency", {})

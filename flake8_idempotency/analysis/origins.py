@@ -11,6 +11,7 @@ Anything not understood is stored state: callers decide how sure they must be.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 import enum
 
 from ..knowledge.writes import (
@@ -74,9 +75,9 @@ class FunctionNames:
         arguments = function.args
         for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
             names.parameters[argument.arg] = argument
-        for argument in (arguments.vararg, arguments.kwarg):
-            if argument is not None:
-                names.parameters[argument.arg] = argument
+        for extra in (arguments.vararg, arguments.kwarg):
+            if extra is not None:
+                names.parameters[extra.arg] = extra
         for node in _own_nodes(function):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
@@ -104,9 +105,9 @@ class FunctionNames:
             self._bind(target.value, value)
 
 
-def _own_nodes(function: FunctionNode):
+def _own_nodes(function: FunctionNode) -> Iterator[ast.AST]:
     """The function's nodes, without those of nested functions and classes."""
-    stack = list(function.body)
+    stack: list[ast.AST] = list(function.body)
     while stack:
         node = stack.pop()
         yield node

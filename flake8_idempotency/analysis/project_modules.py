@@ -166,7 +166,7 @@ class ProjectResolver:
                 return None
             path = self.find_module_file(from_file, module_part or ".")
             source = self.source_file(path) if path else None
-            if source is None:
+            if path is None or source is None:
                 return None
             found = _define_from_source(source, name, self.module_name_for(source.filename)[0])
             if found is _STAR_IMPORTED:
@@ -179,6 +179,8 @@ class ProjectResolver:
             if isinstance(found, str):  # a re-export: ``from .routers import api``
                 dotted, from_file = found, path
                 continue
+            if not isinstance(found, Definition):
+                return None
             return found._replace(path=path, name=name)
         return None
 
@@ -216,7 +218,7 @@ class ProjectResolver:
             return None
         source = self.source_file(found.path)
         function = source.functions.get(found.name) if source else None
-        return (source, function) if function is not None else None
+        return (source, function) if source is not None and function is not None else None
 
     def class_method(self, from_file: str, dotted: str, method: str):
         """A method of the project class ``dotted`` (defined on the class itself)."""
@@ -306,7 +308,7 @@ def _exported_names(source: SourceFile) -> frozenset[str] | object | None:
                 isinstance(element, ast.Constant) and isinstance(element.value, str) for element in elements
             ):
                 return _COMPUTED_EXPORTS
-            exported = frozenset(element.value for element in elements)
+            exported = frozenset(element.value for element in elements if isinstance(element, ast.Constant))
         elif isinstance(statement, ast.AugAssign) and getattr(statement.target, "id", None) == "__all__":
             return _COMPUTED_EXPORTS
     return exported

@@ -35,6 +35,7 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
             name = func.attr
         else:
             continue
+        methods: tuple[str, ...] | None
         if name in AIOHTTP_ROUTE_HELPERS or name in AIOHTTP_ROUTER_METHODS:
             methods = AIOHTTP_ROUTE_HELPERS.get(name) or AIOHTTP_ROUTER_METHODS[name]
             path_index, handler_index = 0, 1

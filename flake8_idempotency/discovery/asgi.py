@@ -29,8 +29,8 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
             if match is None or target is None:
                 continue
             path = literal_string(call_argument(call, 0, ("path",)))
-            methods = methods_from(call_argument(call, None, ("methods",))) or ("GET",)
-            yield Registration.to(target, join_path(match.prefix, path), "fastapi", methods)
+            verbs = methods_from(call_argument(call, None, ("methods",))) or ("GET",)
+            yield Registration.to(target, join_path(match.prefix, path), "fastapi", verbs)
             continue
         dotted = source.imported_name(func)
         if dotted is None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ..knowledge.frameworks import DJANGO_METHOD_DECORATORS, DRF_ACTION, DRF_API_VIEW, VERB_METHODS
 from ..model.endpoint import ANY_METHOD, Endpoint, join_path
+from ..model.source import FunctionNode
 from ..syntax import call_argument, literal_string, package_and_name
 from .branches import branched_methods
 from .context import DiscoveryContext, Registration, frameworks_imported, methods_from
@@ -92,7 +93,9 @@ def _action_paths(context: DiscoveryContext, handler, cls) -> list[str | None]:
     return paths or [None]
 
 
-def _action_decorator(context: DiscoveryContext, handler, cls) -> tuple[ast.Call, ast.AST] | None:
+def _action_decorator(
+    context: DiscoveryContext, handler: FunctionNode, cls: ast.ClassDef | None
+) -> tuple[ast.Call, FunctionNode] | None:
     """The ``@action(...)`` call of ``handler``, or of the action ``@x.mapping.delete`` extends."""
     if cls is None:
         return None

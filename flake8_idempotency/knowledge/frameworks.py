@@ -8,6 +8,7 @@ need no separate entries.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 HTTP_VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
@@ -168,7 +169,7 @@ class ViewFamily(NamedTuple):
     framework: str
     bases: frozenset[tuple[str, str]]
     #: Method name -> HTTP methods it serves.
-    handlers: dict[str, tuple[str, ...]]
+    handlers: Mapping[str, tuple[str, ...]]
 
 
 _DJANGO_VIEWS = frozenset(

@@ -89,7 +89,7 @@ class SourceFile:
         lines = [number for number, line in enumerate(self.lines, 1) if any(word in line for word in words)]
         if not lines:
             return []
-        found = []
+        found: list[ast.Call] = []
         for statement in self.statements:
             if hasattr(statement, "lineno"):  # a match_case has no position: always looked in
                 start = min([statement.lineno, *(node.lineno for node in getattr(statement, "decorator_list", ()))])

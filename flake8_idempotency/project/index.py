@@ -82,16 +82,13 @@ class ProjectIndex:
 
     def registrations_for(self, filename: str) -> list[Registration]:
         """Registrations found in other files whose target lives in ``filename``."""
-        if self._registrations is None:
-            self._build()
-        found = self._registrations.get(os.path.abspath(filename), ())
+        found = self._built_registrations().get(os.path.abspath(filename), ())
         return [_registration(fields) for fields in found]
 
     def mounts_for(self, filename: str, name: str) -> list[tuple[str, bool]]:
         """Where a router object (``name`` in ``filename``) is mounted: (prefix, whether
         it replaces the router's own prefix), from anywhere in the project."""
-        if self._registrations is None:
-            self._build()
+        self._built_registrations()
         return self._mounts.get((os.path.abspath(filename), name), [])
 
     def fact(self, name: str, for_file: str) -> frozenset[str]:
@@ -102,8 +99,7 @@ class ProjectIndex:
         beside ``config/``), so one app's handlers never silence another app of
         the same repository.
         """
-        if self._registrations is None:
-            self._build()
+        self._built_registrations()
         target = os.path.abspath(for_file)
         found: set[str] = set()
         for scope, values in self._facts.get(name, ()):
@@ -111,7 +107,13 @@ class ProjectIndex:
                 found |= values
         return frozenset(found)
 
-    def _build(self) -> None:
+    def _built_registrations(self) -> dict[str, list]:
+        """Registrations by target file; the first question builds the whole index."""
+        if self._registrations is None:
+            self._registrations = self._build()
+        return self._registrations
+
+    def _build(self) -> dict[str, list]:
         """Every file's extract (from the cache when the file is unchanged), combined.
         The combination is cached too, under the files' (path, mtime, size): while no
         file changes, a run reads only that."""
@@ -141,7 +143,7 @@ class ProjectIndex:
         for filename, operations in self._specs.operations().items():
             for name, path, method in operations:
                 found.setdefault(filename, []).append([name, path, "connexion", [method], None, None])
-        self._registrations = found
+        return found
 
     def _extract(self, path: str) -> dict:
         """What one file says, as plain data (JSON: it is cached between runs)."""
@@ -309,9 +311,9 @@ def _urlconf_entry(
         yield route, "view", Symbol(os.path.abspath(symbol.filename), symbol.name)
 
 
-def _mounts(resolver: ProjectResolver, source: SourceFile) -> list[list[str]]:
+def _mounts(resolver: ProjectResolver, source: SourceFile) -> list[list[object]]:
     """``app.include_router(orders.router, prefix="/api")`` -> ``[[orders file, "router", "/api", False]]``."""
-    found = []
+    found: list[tuple[str, str, str, bool]] = []
     for call in source.calls_to(frozenset(MOUNT_CALLS)):
         attribute = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         keyword, replaces = MOUNT_CALLS.get(attribute, (None, False))
@@ -325,9 +327,9 @@ def _mounts(resolver: ProjectResolver, source: SourceFile) -> list[list[str]]:
             if "." in reference
             else Symbol(source.filename, reference)
         )
-        if symbol is not None:
-            found.append([os.path.abspath(symbol.filename), symbol.name, prefix, replaces])
-    return sorted(found)
+        if symbol is not None and prefix:
+            found.append((os.path.abspath(symbol.filename), symbol.name, prefix, replaces))
+    return [list(mount) for mount in sorted(found)]
 
 
 def _routers(resolver: ProjectResolver, source: SourceFile) -> dict[str, list[list[str]]]:
@@ -346,8 +348,10 @@ def _routers(resolver: ProjectResolver, source: SourceFile) -> dict[str, list[li
     found: dict[str, list[list[str]]] = {}
     for call in source.calls_to(frozenset({"register"})):
         func = call.func
-        router = getattr(func.value, "id", None) if isinstance(func, ast.Attribute) else None
-        if router not in routers or func.attr != "register":
+        if not (isinstance(func, ast.Attribute) and func.attr == "register"):
+            continue
+        router = getattr(func.value, "id", None)
+        if router not in routers:
             continue
         prefix = literal_string(call_argument(call, 0, ("prefix",)))
         viewset = call_argument(call, 1, ("viewset",))

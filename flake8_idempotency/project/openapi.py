@@ -89,8 +89,9 @@ def _operations_of(spec_path: str, resolver: ProjectResolver) -> Iterator[list[s
                 continue
             dotted = f"{controller}.{operation_id}" if controller else operation_id
             symbol = resolver.resolve_symbol(anchor, dotted)
-            if symbol is not None:
-                yield [symbol.filename, symbol.name, join_path(prefix, str(route)), method.upper()]
+            path = join_path(prefix, str(route))
+            if symbol is not None and path is not None:
+                yield [symbol.filename, symbol.name, path, method.upper()]
 
 
 def _load_spec(path: str) -> object:
