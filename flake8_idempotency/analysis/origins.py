@@ -11,8 +11,8 @@ Anything not understood is stored state: callers decide how sure they must be.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 import enum
+from collections.abc import Iterator
 
 from ..knowledge.writes import (
     FRESH_CALLS,

@@ -9,13 +9,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..knowledge.frameworks import AIOHTTP_ROUTE_HELPERS, AIOHTTP_ROUTER_METHODS
+from ..knowledge.frameworks import AIOHTTP_ROUTE_HELPERS, AIOHTTP_ROUTER_METHODS, REGISTRATION_TRIGGERS
 from ..model.endpoint import join_path
 from ..syntax import call_argument, literal_string, package_and_name
 from .context import DiscoveryContext, Registration, frameworks_imported, methods_from
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
-TRIGGERS = ("aiohttp",)
+TRIGGERS = REGISTRATION_TRIGGERS["aiohttp"]
 _REGISTERING_NAMES = frozenset(
     {*AIOHTTP_ROUTE_HELPERS, *AIOHTTP_ROUTER_METHODS, "route", "add_route", "view", "add_view"}
 )

@@ -9,13 +9,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..knowledge.frameworks import ROUTE_CONSTRUCTORS
+from ..knowledge.frameworks import REGISTRATION_TRIGGERS, ROUTE_CONSTRUCTORS
 from ..model.endpoint import join_path
 from ..syntax import call_argument, literal_string, package_and_name
 from .context import DiscoveryContext, Registration, methods_from
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
-TRIGGERS = ("add_api_route", "Route")
+TRIGGERS = REGISTRATION_TRIGGERS["asgi"]
 _REGISTERING_NAMES = frozenset({"add_api_route", *(name for _, name in ROUTE_CONSTRUCTORS)})
 
 

@@ -11,7 +11,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..knowledge.frameworks import DJANGO_METHOD_DECORATORS, DRF_ACTION, DRF_API_VIEW, VERB_METHODS
+from ..knowledge.frameworks import (
+    DJANGO_METHOD_DECORATORS,
+    DRF_ACTION,
+    DRF_API_VIEW,
+    REGISTRATION_TRIGGERS,
+    VERB_METHODS,
+)
 from ..model.endpoint import ANY_METHOD, Endpoint, join_path
 from ..model.source import FunctionNode
 from ..syntax import call_argument, literal_string, package_and_name
@@ -114,7 +120,7 @@ def _action_decorator(
 
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
-TRIGGERS = ("urls",)
+TRIGGERS = REGISTRATION_TRIGGERS["django"]
 
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:

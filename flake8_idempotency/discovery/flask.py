@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ..knowledge.frameworks import REGISTRATION_TRIGGERS
 from ..model.endpoint import join_path
 from ..syntax import call_argument, literal_string
 from .context import DiscoveryContext, Registration, frameworks_imported, methods_from
@@ -20,7 +21,7 @@ _REGISTERING_NAMES = frozenset({"add_url_rule", "add_resource"})
 
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
-TRIGGERS = ("add_url_rule", "add_resource", "route(")
+TRIGGERS = REGISTRATION_TRIGGERS["flask"]
 
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ..knowledge.frameworks import REGISTRATION_TRIGGERS
 from ..model.endpoint import join_path
 from ..syntax import call_argument, literal_string
 from .context import DiscoveryContext, Registration, methods_from
@@ -16,7 +17,7 @@ from .context import DiscoveryContext, Registration, methods_from
 _REGISTERING_NAMES = frozenset({"add_route"})
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
-TRIGGERS = ("add_route",)
+TRIGGERS = REGISTRATION_TRIGGERS["sanic"]
 
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ..knowledge.frameworks import REGISTRATION_TRIGGERS
 from ..model.endpoint import join_path
 from ..syntax import final_name, literal_string
 from .context import DiscoveryContext, Registration, frameworks_imported
@@ -18,7 +19,7 @@ _RULE_CALLS = ("url", "URLSpec", "Rule")
 
 
 #: ``registrations`` finds nothing in a file without one of these (its calls are not walked).
-TRIGGERS = ("tornado",)
+TRIGGERS = REGISTRATION_TRIGGERS["tornado"]
 
 
 def registrations(context: DiscoveryContext) -> Iterator[Registration]:

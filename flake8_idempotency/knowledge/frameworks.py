@@ -331,6 +331,33 @@ AIOHTTP_ROUTER_METHODS = {f"add_{name}": methods for name, methods in AIOHTTP_RO
 #: for the text pre-filter, with ``AIOHTTP_ROUTER_METHODS`` and ``ROUTE_CONSTRUCTORS``.
 FUNCTION_REGISTRATION_CALLS = frozenset({"add_url_rule", "add_api_route", "add_route", "add_view", "add_resource"})
 
+#: Registrations: what a file's text must contain before each registration module of
+#: discovery walks its calls (a substring test; ``discovery/<module>.py``).
+REGISTRATION_TRIGGERS = {
+    "flask": ("add_url_rule", "add_resource", "route("),
+    "asgi": ("add_api_route", "Route"),
+    "aiohttp": ("aiohttp",),
+    "sanic": ("add_route",),
+    "tornado": ("tornado",),
+    "django": ("urls",),
+}
+
+#: What makes the project index parse a file for routes it registers elsewhere
+#: (regular expressions): route tables, the registration calls, DRF's
+#: ``router.register(``, Tornado's ``Application(``/``add_handlers``, aiohttp's
+#: ``add_routes``/``web.view(``, and the mounts of ``MOUNT_CALLS``.
+REGISTRATION_TEXT = (
+    "urlpatterns",
+    r"\.register\(",
+    *sorted(FUNCTION_REGISTRATION_CALLS),
+    "add_routes",
+    r"\bRoute\(",
+    r"Application\(",
+    "add_handlers",
+    r"web\.view\(",
+    *sorted(MOUNT_CALLS),
+)
+
 #: Frameworks whose registrations give a function in another file its methods, so the
 #: function's own file may declare nothing (the project index knows it).
 FUNCTION_REGISTRATION_FRAMEWORKS = frozenset(

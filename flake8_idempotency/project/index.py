@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from ..analysis.project_modules import ProjectResolver, Symbol
 from ..discovery import DiscoveryContext, elsewhere_registrations
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS, REGISTRATION_TEXT
 from ..lazy_pattern import LazyPattern
 from ..model.endpoint import join_path
 from ..model.project import FactCollector
@@ -41,10 +41,7 @@ from .openapi import SpecRoutes
 #: A file is looked at further only if it names a web framework or a Django setting
 #: the rules read (plain substring tests: most of a project's files stop here).
 _WEB_WORDS = (*FRAMEWORK_PACKAGES, "MIDDLEWARE", "REST_FRAMEWORK", "urlpatterns")
-_REGISTRATION_TEXT = LazyPattern(
-    r"urlpatterns|\.register\(|add_url_rule|add_api_route|add_routes|add_route|add_resource|add_view"
-    r"|\bRoute\(|Application\(|add_handlers|web\.view\(|include_router|register_blueprint"
-)
+_REGISTRATION_TEXT = LazyPattern("|".join(REGISTRATION_TEXT))
 #: Include chains deeper than this are cut (and cycles with them).
 MAX_INCLUDE_DEPTH = 8
 

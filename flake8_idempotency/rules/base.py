@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from ..analysis.budget import UNLIMITED, Budget
 from ..analysis.handler_body import BodyNode, walk_handler
@@ -79,6 +79,7 @@ class RuleContext:
         return Finding(line, col, code, message)
 
 
+@runtime_checkable
 class Rule(Protocol):
     """One code. Rule modules are its implementations (``rules/idm001.py`` ...)."""
 
