@@ -14,7 +14,7 @@ from ..lazy_pattern import LazyPattern
 
 # -- the idempotency key --------------------------------------------------------
 
-#: Any header or field whose name matches this (after the normalisation in the rule:
+#: Any header or field whose name matches this (after ``analysis.vocabulary.normalize_header``:
 #: lower case, ``_`` -> ``-``, Django's ``HTTP_`` and an ``X-`` prefix dropped) carries a key.
 IDEMPOTENCY_KEY_PATTERN = LazyPattern(r"idempotency[-_ ]?key", re.IGNORECASE)
 
