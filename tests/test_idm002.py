@@ -14,7 +14,9 @@ from conftest import flake8
 
 from flake8_idempotency.model.source import SourceFile
 from flake8_idempotency.config import Config
-from flake8_idempotency.rules import idm002
+from flake8_idempotency.analysis.app_guards import app_guards
+from flake8_idempotency.analysis.names import words_of
+from flake8_idempotency.analysis.vocabulary import vocabulary as run_vocabulary
 
 ORDERS_APP = """\
 from fastapi import FastAPI
@@ -233,7 +235,7 @@ def _source(text: str, filename: str = "settings.py") -> SourceFile:
 
 
 def test_app_guards_are_a_set_per_file_that_a_project_pass_can_union():
-    vocabulary = idm002.vocabulary(Config())
+    vocabulary = run_vocabulary(Config())
     settings = _source(
         """\
         MIDDLEWARE = [
@@ -243,15 +245,15 @@ def test_app_guards_are_a_set_per_file_that_a_project_pass_can_union():
         ]
         """
     )
-    found = idm002.app_guards(settings, vocabulary)
+    found = app_guards(settings, vocabulary)
     assert {(guard.name, guard.line) for guard in found} == {("idempotency_key.middleware.IdempotencyKeyMiddleware", 1)}
     plain = _source("from fastapi import FastAPI\napp = FastAPI()\n", "main.py")
-    assert idm002.app_guards(plain, vocabulary) == frozenset()
+    assert app_guards(plain, vocabulary) == frozenset()
 
 
 def test_words_split_on_separators_and_camel_case():
-    assert idm002.words_of("/users/reorder-columns/display_name.json") == [
+    assert words_of("/users/reorder-columns/display_name.json") == [
         "users", "reorder", "columns", "display", "name", "json"
     ]
-    assert idm002.words_of("PayPalWebhookView") == ["paypal", "webhook", "view"]
-    assert idm002.words_of("placeOrderHTTPView") == ["place", "order", "http", "view"]
+    assert words_of("PayPalWebhookView") == ["paypal", "webhook", "view"]
+    assert words_of("placeOrderHTTPView") == ["place", "order", "http", "view"]

@@ -245,6 +245,9 @@ PROVIDER_CALLS: tuple[ProviderCall, ...] = (
 
 #: What a configured ``--idm-critical-calls`` entry does to a retried request.
 CONFIGURED_CALL_EFFECT = "runs it twice"
+#: A provider call ending in one of these creates the object it is called on:
+#: ``stripe.PaymentIntent.create`` is described as "creates a stripe.PaymentIntent".
+PROVIDER_CREATE_VERBS = ("create", "create_async")
 
 # -- creating a record --------------------------------------------------------
 

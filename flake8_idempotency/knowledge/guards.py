@@ -14,7 +14,7 @@ from ..lazy_pattern import LazyPattern
 
 # -- the idempotency key --------------------------------------------------------
 
-#: Any header or field whose name matches this (after the normalisation in the rule:
+#: Any header or field whose name matches this (after ``analysis.vocabulary.normalize_header``:
 #: lower case, ``_`` -> ``-``, Django's ``HTTP_`` and an ``X-`` prefix dropped) carries a key.
 IDEMPOTENCY_KEY_PATTERN = LazyPattern(r"idempotency[-_ ]?key", re.IGNORECASE)
 
@@ -38,13 +38,18 @@ DEPENDENCY_CALLS = frozenset({"Depends", "Security"})
 
 #: Calls whose arguments are only looked at, not used: a key passed only to these is unused.
 INERT_CALLS = frozenset({"print", "len", "bool", "isinstance", "type", "repr", "hash"})
-#: Logging methods (on a receiver whose name contains "log").
+#: Logging methods (on a receiver whose name contains ``LOG_RECEIVER_MARKER``).
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+LOG_RECEIVER_MARKER = "log"
 #: Conversions whose result is still the key: ``str(key)``, ``UUID(key)``, ``key.strip()``.
 KEY_CONVERSIONS = frozenset({"str", "UUID", "strip", "lower", "upper", "encode", "decode"})
 
 #: A key made inside the handler is new on every retry: it protects nothing.
 FRESH_KEY_CALLS = frozenset({"uuid1", "uuid4", "uuid7", "token_hex", "token_urlsafe", "token_bytes", "urandom", "ulid"})
+
+#: PayPal SDK request objects carry the key in a header of the request object:
+#: ``request = OrdersCreateRequest(); request.headers["PayPal-Request-Id"] = key``.
+REQUEST_OBJECT_HEADERS = "headers"
 
 # -- libraries ------------------------------------------------------------------
 
@@ -112,6 +117,10 @@ GUARD_LIBRARIES: tuple[GuardLibrary, ...] = (
     GuardLibrary("flask-once", "flask_once", decorators=frozenset({"idempotent"})),
 )
 
+#: Part of every idempotency library's names (``idempotent``, ``Idempotency``, ``IDEMPOTENCY``): a file
+#: without it (and without a middleware registration) registers no guard for its app.
+GUARD_NAME_FRAGMENT = "dempoten"
+
 #: Django's wrapper that applies a function decorator to a view method (the decorator is its first argument).
 METHOD_DECORATOR_WRAPPERS = frozenset({"method_decorator"})
 
@@ -152,8 +161,9 @@ DEDUP_METHODS = frozenset(
 DEDUP_KEYWORDS = frozenset({"ignore_conflicts", "update_conflicts", "upsert"})
 #: Redis ``set(key, value, nx=True)``: a lock keyed on the request.
 SET_IF_ABSENT = ("set", "nx")
-#: Django ``cache.add(key, value)`` (on a receiver whose name contains "cache").
+#: Django ``cache.add(key, value)`` (on a receiver whose name contains ``CACHE_RECEIVER_MARKER``).
 CACHE_ADD_METHOD = "add"
+CACHE_RECEIVER_MARKER = "cache"
 #: Raw SQL that deduplicates.
 DEDUP_SQL = LazyPattern(
     r"\bON\s+CONFLICT\b|\bON\s+DUPLICATE\s+KEY\b|\bINSERT\s+OR\s+(?:IGNORE|REPLACE)\b"
