@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -41,6 +42,10 @@ def _names(pattern: str, lower: bool) -> Callable[[Any], tuple[str, ...]]:
 
     return parse
 
+
+#: Where ``pyproject.toml`` holds the options (``[tool.flake8-idempotency]``), read by
+#: flake8 and the command line alike.
+PYPROJECT_TABLE = "flake8-idempotency"
 
 _WORD = r"[A-Za-z]+"
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
@@ -200,11 +205,16 @@ class Config(NamedTuple):
     guard_decorators: tuple[str, ...] = ()
 
     @classmethod
-    def from_values(cls, values: dict[str, Any]) -> Config:
-        """Build from raw option values keyed by ``dest``; raises ConfigError."""
+    def from_values(cls, values: dict[str, Any], table: dict[str, Any] | None = None) -> Config:
+        """Build from raw option values keyed by ``dest`` (what flake8 parsed from its command
+        line and config files), with ``table`` (``[tool.flake8-idempotency]``) filling in
+        the options they leave at their defaults; raises ConfigError."""
         parsed = {}
+        table = table or {}
         for spec in OPTIONS:
             raw = values.get(spec.dest)
+            if (raw is None or raw == spec.default) and spec.name in table:
+                raw = table[spec.name]
             if raw is None:
                 raw = spec.default
             try:
@@ -216,6 +226,37 @@ class Config(NamedTuple):
         parsed["project_root"] = parsed.get("project_root") or default_root(values.get("filenames") or ())
         known = set(cls._fields)
         return cls(**{key: value for key, value in parsed.items() if key in known})
+
+
+def pyproject_table(directory: str) -> dict[str, Any]:
+    """``[tool.flake8-idempotency]`` of ``directory/pyproject.toml`` with keys as option names
+    (``call-depth``); {} without one. Raises ConfigError for invalid TOML or an unknown key."""
+    path = os.path.join(directory, "pyproject.toml")
+    if not os.path.isfile(path):
+        return {}
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"flake8-idempotency: {path}: not valid TOML: {error}") from None
+    table = document.get("tool", {}).get(PYPROJECT_TABLE, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"flake8-idempotency: {path}: [tool.{PYPROJECT_TABLE}] must be a table")
+    names = {spec.name for spec in OPTIONS}
+    options = {}
+    for key, value in table.items():
+        name = key.replace("_", "-")
+        if name not in names:
+            raise ConfigError(
+                f"flake8-idempotency: unknown key {key!r} in [tool.{PYPROJECT_TABLE}] of {path}; "
+                f"accepted: {', '.join(sorted(names))}"
+            )
+        options[name] = value
+    return options
 
 
 def default_root(paths: Sequence[str]) -> str:

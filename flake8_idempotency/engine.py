@@ -18,7 +18,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from .analysis.prefilter import may_be_routed_elsewhere, may_declare_endpoints
-from .config import Config, ConfigError
+from .config import Config, ConfigError, pyproject_table
 from .project.files import ProjectTree
 from .project.openapi import SpecRoutes
 
@@ -51,12 +51,16 @@ class LintRun:
 
     @classmethod
     def from_options(cls, options: argparse.Namespace) -> LintRun:
-        """From the options flake8 parsed (command line and config files); a bad value
-        stops the run with its one-line message."""
+        """From the options flake8 parsed (command line and config files) and, unless
+        flake8 runs ``--isolated``, ``[tool.flake8-idempotency]`` in ``pyproject.toml``: the
+        one loader behind flake8 and the command line. A bad value stops the run with
+        one line naming the option and what it accepts (exit code 2, a usage error)."""
         try:
-            return cls(Config.from_values(vars(options)))
+            table = {} if getattr(options, "isolated", False) else pyproject_table(os.getcwd())
+            return cls(Config.from_values(vars(options), table))
         except ConfigError as error:
-            raise SystemExit(str(error)) from None
+            print(error, file=sys.stderr)
+            raise SystemExit(2) from None
 
     @property
     def resolver(self) -> ProjectResolver:
@@ -93,13 +97,25 @@ class EndpointReport:
         #: Check name (``put``, ``delete``, ``critical_post``) -> passed, for the checks
         #: that apply to this endpoint.
         self.checks: dict[str, bool] = {}
+        #: Findings flake8 would not report (``noqa``, ``ignore``) or a baseline knows,
+        #: with why: they no longer fail the endpoint's checks.
+        self.suppressed: list[tuple[Finding, str]] = []
+
+    def recheck(self) -> None:
+        """The checks again, from the findings still standing."""
+        from .rules import RULES
+
+        failing = {rule.CHECK.name for rule in RULES for finding in self.findings if finding.code == rule.CODE}
+        self.checks = {name: name not in failing for name in self.checks}
 
 
 class FileResult:
-    def __init__(self) -> None:
+    def __init__(self, skipped: str | None = None) -> None:
         self.reports: list[EndpointReport] = []
         #: What flake8 reports: every endpoint's findings, one per line and code.
         self.findings: list[Finding] = []
+        #: Why the file got no analysis (a syntax error, the budget, an internal error).
+        self.skipped = skipped
 
     @property
     def endpoints(self) -> list[Endpoint]:
@@ -118,7 +134,7 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], run: LintRun) -> 
             return result
     except (Exception, RecursionError) as error:  # never crash flake8
         _warn(f"{filename}: skipped, internal error reading the project: {error!r}")
-        return result
+        return FileResult(skipped="internal error")
     from .analysis.budget import Budget, BudgetExceeded
     from .discovery import discover_endpoints
     from .model.source import SourceFile
@@ -136,10 +152,10 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], run: LintRun) -> 
         result.reports = [_report(endpoint, context, failed) for endpoint in endpoints]
     except BudgetExceeded as error:
         _warn(f"{filename}: skipped, {error} (--idm-file-budget)")
-        return FileResult()
+        return FileResult(skipped="over the analysis budget")
     except (Exception, RecursionError) as error:  # never crash flake8
         _warn(f"{filename}: skipped, internal error in discovery: {error!r}")
-        return FileResult()
+        return FileResult(skipped="internal error")
     unique: dict[tuple[int, int, str], Finding] = {}
     for report in result.reports:
         if config.show_endpoints:
@@ -152,17 +168,21 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], run: LintRun) -> 
     return result
 
 
-def analyze_path(filename: str, options: argparse.Namespace, run: LintRun) -> list[EndpointReport]:
-    """One file read and parsed the way flake8 does (encoding, BOM), then analysed: for
-    the command line and the summary formatter, which see files, not flake8's trees."""
+def analyze_path(filename: str, options: argparse.Namespace, run: LintRun) -> tuple[FileResult, list[str]]:
+    """One file read and parsed the way flake8 does (encoding, BOM), then analysed, with
+    its lines (for ``noqa``): for the command line and the summary formatter, which see
+    files, not flake8's trees."""
     from flake8.processor import FileProcessor
 
     try:
         processor = FileProcessor(filename, options)
+    except (OSError, UnicodeError, ValueError):
+        return FileResult(skipped="unreadable (E902)"), []
+    try:
         tree = processor.build_ast()
-    except (SyntaxError, ValueError, OSError, UnicodeError):
-        return []  # flake8 reports E902/E999 for these; nothing to analyse
-    return analyze(tree, filename, processor.lines, run).reports
+    except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError):
+        return FileResult(skipped="syntax error (E999)"), processor.lines
+    return analyze(tree, filename, processor.lines, run), processor.lines
 
 
 def _report(endpoint: Endpoint, context: RuleContext, failed: set[str]) -> EndpointReport:

@@ -30,15 +30,16 @@ class SummaryFormatter(SimpleFormatter):
         self.checked.append(filename)
 
     def stop(self) -> None:
-        from .engine import LintRun, analyze_path
+        from .engine import LintRun
         from .report.render import render_text
         from .report.summary import summarize
+        from .runner import lint_files
 
         readable = [name for name in self.checked if os.path.isfile(name)]  # stdin cannot be read twice
-        run = LintRun.from_options(self.options)
-        reports = [report for name in readable for report in analyze_path(name, self.options, run)]
+        project = lint_files(readable, self.options, LintRun.from_options(self.options))
         partial = len(readable) < len(self.checked) or any(os.path.isfile(path) for path in self.options.filenames)
-        self._write(render_text(summarize(reports, len(readable), partial)).rstrip("\n"))
+        summary = summarize(project.reports, project.files, partial, project.skipped_files)
+        self._write(render_text(summary).rstrip("\n"))
         super().stop()
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import FIXTURES, TESTS, cli, flake8
+from conftest import FIXTURES, REPO, TESTS, cli, flake8
 from flake8_idempotency.report.github import annotation, command
 from flake8_idempotency.report.rule_docs import rule_docs
 from flake8_idempotency.rules import RULES
@@ -70,7 +70,9 @@ def test_sarif_validates_against_the_official_schema(name):
     assert document["version"] == "2.1.0"
 
 
-def test_sarif_rules_come_from_the_rule_pages_and_paths_are_relative():
+def test_sarif_rules_come_from_the_rule_pages_and_paths_are_relative_to_the_repository():
+    """Code scanning resolves URIs against the checkout: they are relative to the
+    repository root (``SRCROOT``), whichever directory the command ran in."""
     document = _sarif(PROJECTS / "django_project")
     run = document["runs"][0]
     driver = run["tool"]["driver"]
@@ -82,16 +84,26 @@ def test_sarif_rules_come_from_the_rule_pages_and_paths_are_relative():
         assert rule["fullDescription"]["text"] == page["description"]
         assert rule["helpUri"].startswith("https://")
         assert rule["helpUri"].endswith(f"/docs/rules/{rule['id']}.md")
-    uris = [result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for result in run["results"]]
-    assert uris
-    for uri in uris:
+        assert rule["help"]["markdown"].startswith("## What it does")
+        assert rule["help"]["text"].startswith(page["description"])
+        assert rule["properties"]["precision"] in ("very-high", "high", "medium", "low")
+        assert "idempotency" in rule["properties"]["tags"]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == REPO.as_uri() + "/"
+    locations = [result["locations"][0]["physicalLocation"]["artifactLocation"] for result in run["results"]]
+    assert locations
+    for location in locations:
+        uri = location["uri"]
+        assert location["uriBaseId"] == "SRCROOT"
         assert not uri.startswith(("/", "./", "file:")) and "\\" not in uri and ":" not in uri
-        assert (PROJECTS / "django_project" / uri).is_file()
+        assert uri.startswith("tests/fixtures/projects/django_project/")
+        assert (REPO / uri).is_file()
+    assert all(len(result["partialFingerprints"]["idmFindingHash/v1"]) == 32 for result in run["results"])
 
 
 def test_sarif_matches_the_reviewed_golden_file():
     document = _sarif(PROJECTS / "fastapi_project")
     document["runs"][0]["tool"]["driver"]["version"] = "*"
+    document["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"] = "file:///REPO/"  # the machine's checkout
     assert document == json.loads(GOLDEN_SARIF.read_text(encoding="utf-8"))
 
 

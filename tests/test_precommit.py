@@ -5,8 +5,9 @@ and new ones, as they are on disk), committed once; a second throwaway repositor
 uses it with ``repo: <path>`` and ``rev: <commit>``, the way users point at a
 release tag. pre-commit builds the hook's environment from the package index only
 (``PRE_COMMIT_HOME`` in ``tmp_path``, so nothing is shared with the user's cache),
-then runs the hook on the staged file: it fails with the IDM002 line, and passes
-once the handler passes the client's key on.
+then runs the hook on the staged file: it fails with the IDM002 line, passes once
+the handler passes the client's key on, and fails again on a staged file that does
+not parse (E999 stays visible: the hook selects it beside IDM).
 """
 
 from __future__ import annotations
@@ -115,3 +116,11 @@ def test_the_hook_fails_on_a_staged_finding_and_passes_after_the_fix(tmp_path):
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "IDM" not in passing.stdout
     assert "Passed" in passing.stdout
+
+    (project / "broken.py").write_text("def pay(:\n    return 1\n", encoding="utf-8")
+    _git("add", "broken.py", cwd=project)
+    broken = _pre_commit(project, tmp_path / "pre-commit-home")
+    print("$ pre-commit run  # broken.py staged, it does not parse")
+    print(broken.stdout + broken.stderr)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "broken.py:1:10: E999 SyntaxError" in broken.stdout

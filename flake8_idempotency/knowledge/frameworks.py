@@ -41,6 +41,28 @@ FRAMEWORK_PACKAGES = {
     "tornado": "tornado",
 }
 
+#: How the summary names what it looks for when it finds no endpoint.
+FRAMEWORK_NAMES = (
+    "Flask (and Flask-RESTful/RESTX/Smorest, APIFlask)",
+    "Quart",
+    "FastAPI",
+    "Starlette",
+    "Django",
+    "Django REST framework",
+    "Django Ninja",
+    "aiohttp",
+    "Sanic",
+    "Litestar",
+    "Tornado",
+    "Falcon",
+    "Pyramid",
+    "Bottle",
+    "Chalice",
+    "Robyn",
+    "BlackSheep",
+    "Connexion (OpenAPI)",
+)
+
 
 class RouterKind(NamedTuple):
     """An app/router object whose methods are route decorators (``@app.put("/x")``)."""

@@ -13,7 +13,22 @@ def inventory_line(endpoint: Endpoint) -> str:
     return f"{where} {endpoint.method} {path} {endpoint.framework} {endpoint.qualified_handler}"
 
 
-def inventory(endpoints: Iterable[Endpoint]) -> list[str]:
-    """Sorted by file, line, method: stable for diffs and tests."""
+def render_endpoints(endpoints: Iterable[Endpoint], form: str = "text") -> str:
+    """The inventory as text (one line per endpoint) or as a JSON list."""
     ordered = sorted(endpoints, key=lambda e: (e.filename, e.line, e.method, e.path or ""))
-    return [inventory_line(endpoint) for endpoint in ordered]
+    if form == "json":
+        import json
+
+        rows = [
+            {
+                "file": endpoint.filename,
+                "line": endpoint.line,
+                "method": endpoint.method,
+                "path": endpoint.path,
+                "framework": endpoint.framework,
+                "handler": endpoint.qualified_handler,
+            }
+            for endpoint in ordered
+        ]
+        return json.dumps(rows, indent=2) + "\n"
+    return "".join(inventory_line(endpoint) + "\n" for endpoint in ordered)

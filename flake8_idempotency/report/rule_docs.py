@@ -38,7 +38,14 @@ def extract(page: str) -> dict[str, str]:
         text += ("" if not text or text.endswith("/") else " ") + line.strip()
     if text.endswith(":"):  # the paragraph introduces an example or a table
         text = text[:-1] + "."
-    return {"code": match.group(1), "title": match.group(2).strip(), "description": text}
+    why = page.split("## Why is this bad?", 1)[1].split("\n## ", 1)[0].strip() if "## Why is this bad?" in page else ""
+    return {
+        "code": match.group(1),
+        "title": match.group(2).strip(),
+        "description": text,
+        "help_text": f"{text}\n\n{' '.join(why.split())}".strip(),
+        "help_markdown": page.split("\n", 1)[1].strip(),
+    }
 
 
 def generate(directory: Path) -> dict[str, dict[str, str]]:

@@ -25,6 +25,8 @@ _REASONS = {rule.CODE: rule.SUMMARY for rule in RULES}
 class CheckCount(NamedTuple):
     total: int
     passing: int
+    #: Of the passing: endpoints that pass only because a finding was suppressed.
+    suppressed: int = 0
 
 
 @dataclass
@@ -36,14 +38,29 @@ class ProjectSummary:
     counts: dict[str, CheckCount] = field(default_factory=dict)
     verdict: str = "n/a"
     detail: str = ""
+    #: Files that got no analysis, with why (named, never silently dropped).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def suppressed_findings(self) -> int:
+        return sum(len(report.suppressed) for report in self.reports)
+
+    @property
+    def suppressed_endpoints(self) -> int:
+        """Endpoints that pass a check only because a finding of it was suppressed."""
+        return sum(1 for report in self.reports if _passes_by_suppression(report))
 
 
-def summarize(reports: list[EndpointReport], files: int, partial: bool) -> ProjectSummary:
+def summarize(
+    reports: list[EndpointReport], files: int, partial: bool, skipped: list[tuple[str, str]] | None = None
+) -> ProjectSummary:
     ordered = sorted(reports, key=lambda r: (r.endpoint.filename, r.endpoint.line, r.endpoint.method))
-    summary = ProjectSummary(ordered, files, partial)
+    summary = ProjectSummary(ordered, files, partial, skipped=sorted(skipped or []))
     for check in CHECKS:
-        results = [report.checks[check.name] for report in ordered if check.name in report.checks]
-        summary.counts[check.name] = CheckCount(len(results), sum(results))
+        applying = [report for report in ordered if check.name in report.checks]
+        passing = [report for report in applying if report.checks[check.name]]
+        suppressed = [report for report in passing if _passes_by_suppression(report, check.name)]
+        summary.counts[check.name] = CheckCount(len(applying), len(passing), len(suppressed))
     if not any(count.total for count in summary.counts.values()):
         summary.verdict = "n/a"
     elif all(count.total == count.passing for count in summary.counts.values()):
@@ -72,3 +89,9 @@ def fail_detail(reports: list[EndpointReport]) -> str:
         return reasons[0][: DETAIL_LIMIT - 3] + "..."
     hidden = len(reasons) - len(shown)
     return "; ".join(shown) + (f"; and {hidden} more" if hidden else "")
+
+
+def _passes_by_suppression(report: EndpointReport, check: str | None = None) -> bool:
+    codes = {rule.CODE for rule in RULES if check is None or rule.CHECK.name == check}
+    suppressed = any(finding.code in codes for finding, _ in report.suppressed)
+    return suppressed and all(passed for name, passed in report.checks.items() if check is None or name == check)

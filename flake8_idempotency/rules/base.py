@@ -88,6 +88,8 @@ class Rule(Protocol):
     CHECK: SummaryCheck
     #: How the summary's fail detail says what is wrong, after the endpoint's name.
     SUMMARY: str
+    #: How often a report is a real problem, as SARIF's ``precision`` says it.
+    PRECISION: str
 
     def facts(self, config: Config) -> tuple[FactCollector, ...]:
         """Project-wide facts the rule reads from every file (the index gathers them)."""

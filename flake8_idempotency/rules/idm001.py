@@ -58,6 +58,8 @@ from .base import PUT_CHECK, RuleContext
 CODE = "IDM001"
 CHECK = PUT_CHECK
 SUMMARY = "adds to stored state instead of setting it"
+#: How often a report is a real problem (SARIF ``precision``: very-high, high, medium, low).
+PRECISION = "high"
 #: Only endpoints that serve PUT are checked (PATCH and POST may be relative).
 METHOD = "PUT"
 

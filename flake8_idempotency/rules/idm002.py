@@ -38,6 +38,8 @@ from .base import CRITICAL_POST_CHECK, RuleContext
 CODE = "IDM002"
 CHECK = CRITICAL_POST_CHECK
 SUMMARY = "has no idempotency protection"
+#: How often a report is a real problem (SARIF ``precision``: very-high, high, medium, low).
+PRECISION = "medium"
 
 FIX = "Require an Idempotency-Key header and replay the stored response."
 UNUSED_KEY_FIX = "Look the key up before acting and replay the stored response."

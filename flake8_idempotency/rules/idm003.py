@@ -31,6 +31,8 @@ from .base import DELETE_CHECK, RuleContext
 CODE = "IDM003"
 CHECK = DELETE_CHECK
 SUMMARY = "answers 500 when the resource is already gone"
+#: How often a report is a real problem (SARIF ``precision``: very-high, high, medium, low).
+PRECISION = "high"
 
 #: Each message has a long form and a short one, used when the long one would pass
 #: the 200-character limit (long paths or helper chains); the last resort drops ``where``.

@@ -52,6 +52,8 @@ from .base import PUT_CHECK, RuleContext
 CODE = "IDM004"
 CHECK = PUT_CHECK
 SUMMARY = "inserts a new record on every call"
+#: How often a report is a real problem (SARIF ``precision``: very-high, high, medium, low).
+PRECISION = "high"
 #: Only endpoints that serve PUT are checked (POST is meant to create).
 METHOD = "PUT"
 
