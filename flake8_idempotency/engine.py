@@ -15,6 +15,7 @@ import argparse
 import ast
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .analysis.prefilter import may_be_routed_elsewhere, may_declare_endpoints
@@ -42,9 +43,9 @@ class LintRun:
     modules stay parsed between the files of a run, and the index is built at most once.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, exclude: Sequence[str] = ()) -> None:
         self.config = config
-        self.tree = ProjectTree(os.path.abspath(config.project_root))
+        self.tree = ProjectTree(os.path.abspath(config.project_root), exclude)
         self.specs = SpecRoutes(self.tree, lambda: self.resolver)
         self._resolver: ProjectResolver | None = None
         self._index: ProjectIndex | None = None
@@ -57,7 +58,8 @@ class LintRun:
         one line naming the option and what it accepts (exit code 2, a usage error)."""
         try:
             table = {} if getattr(options, "isolated", False) else pyproject_table(os.getcwd())
-            return cls(Config.from_values(vars(options), table))
+            exclude = [*(getattr(options, "exclude", None) or ()), *(getattr(options, "extend_exclude", None) or ())]
+            return cls(Config.from_values(vars(options), table), exclude)
         except ConfigError as error:
             print(error, file=sys.stderr)
             raise SystemExit(2) from None

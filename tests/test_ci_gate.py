@@ -236,3 +236,26 @@ def test_the_pre_commit_hook_keeps_syntax_errors_visible():
     unless it is quoted (tests/test_precommit.py runs the hook for real)."""
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["args"] == ["--select=IDM,E999,E902"]
+
+
+HANDLERS = 'from flask import request\n\n\ndef pay():\n    return {"ok": True}\n'
+REGISTRY = 'from flask import Flask\n\nimport handlers\n\napp = Flask(__name__)\napp.add_url_rule("/pay", view_func=handlers.pay, methods=["POST"])\n'
+
+
+@pytest.mark.parametrize(
+    "ignore, found",
+    [(None, True), (".gitignore", False), ("setup.cfg", False)],
+    ids=["walked", "gitignored", "extend-exclude"],
+)
+def test_the_project_walk_skips_excluded_and_gitignored_trees(tmp_path, ignore, found):
+    """A registration in a release tree (a copy of the app) gives no endpoints once the
+    tree is excluded, as flake8 excludes it or as git ignores it."""
+    (tmp_path / "handlers.py").write_text(HANDLERS, encoding="utf-8")
+    (tmp_path / "release").mkdir()
+    (tmp_path / "release" / "registry.py").write_text(REGISTRY, encoding="utf-8")
+    if ignore == ".gitignore":
+        (tmp_path / ".gitignore").write_text("/release/\n", encoding="utf-8")
+    elif ignore == "setup.cfg":
+        (tmp_path / "setup.cfg").write_text("[flake8]\nextend-exclude = release\n", encoding="utf-8")
+    result = cli("endpoints", "handlers.py", cwd=tmp_path)
+    assert ("POST /pay flask pay" in result.stdout) is found, result.stdout + result.stderr

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
+from fnmatch import fnmatch
 import tempfile
 import zlib
 
@@ -41,17 +43,20 @@ class ProjectFiles:
 
 
 class ProjectTree:
-    """The files under one root (absolute) for one run: listed at most once."""
+    """The files under one root (absolute) for one run: listed at most once, without
+    what flake8 excludes (``exclude``/``extend-exclude`` patterns, as flake8 matches
+    them: the name or the absolute path) and what the root's ``.gitignore`` ignores."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, exclude: Sequence[str] = ()) -> None:
         self.root = root
+        self.exclude = (*exclude, *gitignore_patterns(root))
         self._listing: ProjectFiles | None = None
         self._specs: list[str] | None = None
 
     @property
     def listing(self) -> ProjectFiles:
         if self._listing is None:
-            self._listing = _scan(self.root)
+            self._listing = _scan(self.root, self.exclude)
         return self._listing
 
     def spec_files(self) -> list[str]:
@@ -59,7 +64,7 @@ class ProjectTree:
         answered from the last run's listing while no directory's mtime has changed (a
         stat per directory instead of listing them all)."""
         if self._specs is None:
-            path = cache_path("files", self.root)
+            path = cache_path("files", self.root, "\0".join(self.exclude))
             cached = load_cache(path)
             directories = cached.get("directories")
             if (
@@ -82,7 +87,29 @@ def _mtime(path: str) -> int | None:
         return None
 
 
-def _scan(root: str) -> ProjectFiles:
+def gitignore_patterns(root: str) -> tuple[str, ...]:
+    """The root ``.gitignore``'s patterns, as flake8-style exclude patterns: a name
+    (``build/``, ``*.egg-info``) matches at any depth, a pattern with a slash matches
+    from the root. Negations (``!keep``) are not followed: what they keep stays out."""
+    try:
+        with open(os.path.join(root, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return ()
+    patterns = []
+    for line in lines:
+        pattern = line.strip().rstrip("/")
+        if not pattern or pattern.startswith(("#", "!")):
+            continue
+        patterns.append(os.path.join(root, pattern.lstrip("/")) if "/" in pattern else pattern)
+    return tuple(patterns)
+
+
+def _excluded(path: str, name: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch(name, pattern) or fnmatch(path, pattern) for pattern in patterns)
+
+
+def _scan(root: str, exclude: Sequence[str] = ()) -> ProjectFiles:
     python: list[str] = []
     specs: list[str] = []
     directories: dict[str, int] = {}
@@ -101,6 +128,8 @@ def _scan(root: str) -> ProjectFiles:
             directories[directory] = mtime
         for entry in listed:
             name = entry.name
+            if exclude and _excluded(entry.path, name, exclude):
+                continue
             if name.endswith(".py"):
                 python.append(entry.path)
             elif name.endswith(SPEC_SUFFIXES):
