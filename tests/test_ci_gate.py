@@ -239,7 +239,10 @@ def test_the_pre_commit_hook_keeps_syntax_errors_visible():
 
 
 HANDLERS = 'from flask import request\n\n\ndef pay():\n    return {"ok": True}\n'
-REGISTRY = 'from flask import Flask\n\nimport handlers\n\napp = Flask(__name__)\napp.add_url_rule("/pay", view_func=handlers.pay, methods=["POST"])\n'
+REGISTRY = (
+    "from flask import Flask\n\nimport handlers\n\napp = Flask(__name__)\n"
+    'app.add_url_rule("/pay", view_func=handlers.pay, methods=["POST"])\n'
+)
 
 
 @pytest.mark.parametrize(
