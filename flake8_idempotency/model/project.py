@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple, Protocol
 
+from ..lazy_pattern import LazyPattern
 from .registration import Registration
 from .source import SourceFile
 
@@ -27,7 +28,7 @@ class FactCollector(NamedTuple):
 
     name: str
     #: Only files whose text matches are parsed for this fact.
-    text: re.Pattern[str]
+    text: re.Pattern[str] | LazyPattern
     collect: Callable[[SourceFile, ModuleLookup], Iterable[str]]
 
 
