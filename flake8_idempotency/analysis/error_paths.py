@@ -3,17 +3,19 @@
 Two kinds of protection: a ``try`` (or ``contextlib.suppress``) that catches the
 error without turning it into a 500, and an explicit existence check on the way
 (``if obj is None: abort(404)``, ``if key in store:``, a walrus, an early
-``return``). Also here: what HTTP status a raise or ``abort`` means, and which
-exceptions the file's own exception handlers answer with 404/410/204.
+``return``). Also here: what HTTP status a raise or ``abort`` means, which
+exceptions the file's own exception handlers answer with 404/410/204, and the three
+together for one endpoint (``NotFoundHandling``).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..knowledge.lookups import (
     ABORTING_CALLS,
+    EXCEPTION_BASES,
     EXCEPTION_HANDLER_DECORATORS,
     EXCEPTION_HANDLER_KEYWORDS,
     EXCEPTION_HANDLER_REGISTRATIONS,
@@ -301,6 +303,43 @@ def _handler_answers_not_found(handler: ast.expr, source: SourceFile, universal:
         return answers_not_found(source.functions[handler.id])
     # Defined elsewhere: a handler registered for one specific error is there to answer it.
     return not universal
+
+
+# --- all of it, for one endpoint ----------------------------------------------
+
+
+class NotFoundHandling:
+    """Does one endpoint take care of a missing resource's error? An exception handler
+    of the app answers it with 404/410/204, a ``try`` catches it, or an existence check
+    guards the node."""
+
+    def __init__(
+        self, home: SourceFile, handler_body: Sequence[ast.stmt], mapped_elsewhere: Callable[[], frozenset[str]]
+    ) -> None:
+        #: The endpoint's module, and its own statements (where earlier checks are looked for).
+        self._home = home
+        self._handler_body = handler_body
+        #: What the project's other files map to 404/410/204 (asked on first need).
+        self._mapped_elsewhere = mapped_elsewhere
+        self._mapped: frozenset[str] | None = None
+
+    def mapped(self, at: BodyNode) -> frozenset[str]:
+        """Exceptions the app's exception handlers answer with 404/410/204: the project's and
+        those of the module ``at`` is written in, worked out when a node first asks."""
+        if self._mapped is None:
+            elsewhere = self._mapped_elsewhere()
+            self._mapped = exceptions_mapped_to_not_found(at.source or self._home) | elsewhere
+        return self._mapped
+
+    def handled(self, at: BodyNode, exception: str, subjects: frozenset[str] = frozenset()) -> bool:
+        """``exception`` raised at ``at`` (``subjects``: what an existence check would test)
+        does not end as a 500."""
+        catchers = frozenset({exception, *EXCEPTION_BASES.get(exception, ())})
+        return (
+            bool(catchers & self.mapped(at))
+            or caught_by_try(at, catchers)
+            or presence_checked(at, subjects, self._handler_body)
+        )
 
 
 # --- walking the ancestor chain ---------------------------------------------

@@ -12,6 +12,11 @@ from ..lazy_pattern import LazyPattern
 _CAMEL_WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
+def is_class_name(name: str) -> bool:
+    """``Order``, ``OrderLine``: capitalised, not a CONSTANT."""
+    return name[:1].isupper() and not name.isupper()
+
+
 def camel_words(name: str) -> list[str]:
     """``OrderAuditLog`` / ``order_audit_log`` -> ``["order", "audit", "log"]``."""
     return [word.lower() for word in _CAMEL_WORD.findall(name)]

@@ -1,9 +1,10 @@
 """Lookups and removals that raise when the resource is gone, as data (IDM003).
 
 Each store's raising calls, the exception each raises, the idempotent form a
-fix can use, and the exception names whose ``except`` catches it. Rules match
-calls by method name plus a receiver shape; the shapes live in the rule, the
-names live here.
+fix can use, and the exception names whose ``except`` catches it. Detectors
+match calls by method name plus a receiver shape; the shapes live in the
+detectors (``analysis.receivers``, ``analysis.raising_lookups``,
+``analysis.lookup_results``), the names live here.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ LOOKUP_KEYWORDS = frozenset({"pk", "id", "slug", "uuid"})
 
 #: Peewee/Tortoise class-level lookups: ``Order.get(Order.id == x)``, ``await Order.get(id=x)``.
 MODEL_CLASS_GET = Raiser("DoesNotExist", "get_or_none()")
+#: Their method names (with ORM filter arguments; Pony's ``Order.get`` answers None instead).
+MODEL_CLASS_GET_METHODS = frozenset({"get"})
 #: Peewee ``Order.get_by_id(x)``.
 MODEL_GET_BY_ID_METHODS = frozenset({"get_by_id"})
 #: Peewee/Pony ``Order[id]``.
@@ -40,10 +43,18 @@ MODEL_SUBSCRIPT = Raiser("DoesNotExist", "get_or_none()")
 PONY_SUBSCRIPT = Raiser("ObjectNotFound", "Model.get()")
 #: Base-class final names that make a class a model (Peewee, Tortoise, Pony, MongoEngine).
 MODEL_BASE_SUFFIXES = ("Model", "Entity", "Document")
+#: Module names that make an imported class a model (``from .models import Order``).
+MODEL_MODULE_WORDS = frozenset({"models", "model", "entities", "documents", "schema", "tables"})
+#: Pony: ``Order.get(...)`` answers None, ``Order[id]`` raises ObjectNotFound.
+PONY_PACKAGE = "pony"
+#: ORMs whose DoesNotExist is a module exception, not a model attribute (Tortoise).
+MODULE_EXCEPTION_PACKAGES = frozenset({"tortoise"})
 
 #: SQLAlchemy/SQLModel: ``.one()``, ``.scalar_one()``, ``session.get_one(Model, id)``.
 SQLALCHEMY_ONE = Raiser("NoResultFound", "one_or_none()")
 SQLALCHEMY_ONE_METHODS = frozenset({"one", "scalar_one"})
+#: Of those, the ones specific enough to need no query-shaped receiver.
+SPECIFIC_ONE_METHODS = frozenset({"scalar_one"})
 SQLALCHEMY_GET_ONE_METHODS = frozenset({"get_one"})
 #: Chain parts that make a receiver an SQLAlchemy/SQLModel query or result.
 QUERY_MARKERS = frozenset(
@@ -73,6 +84,8 @@ DEL_SUBSCRIPT = Raiser("KeyError", "pop(key, None)", "entry")
 POP_WITHOUT_DEFAULT = Raiser("KeyError", "pop(key, None)", "entry")
 LIST_REMOVE = Raiser("ValueError", "a membership check", "entry")
 SET_REMOVE = Raiser("KeyError", "discard()", "entry")
+CONTAINER_POP = "pop"
+COLLECTION_REMOVE = "remove"
 
 #: Files: module functions by dotted name, and Path methods.
 FILE_REMOVAL_FUNCTIONS = {
@@ -83,10 +96,19 @@ FILE_REMOVAL_FUNCTIONS = {
     "aiofiles.os.remove": Raiser("FileNotFoundError", "an exists() check", "file"),
     "aiofiles.os.unlink": Raiser("FileNotFoundError", "an exists() check", "file"),
 }
+#: The keyword naming the path (``os.remove(path=p)``).
+PATH_KEYWORD = "path"
 RMTREE = Raiser("FileNotFoundError", "ignore_errors=True", "directory")
 RMTREE_FUNCTIONS = frozenset({"shutil.rmtree"})
+#: ``rmtree(p, ignore_errors=True)`` (or second positional) and error callbacks do not raise.
+RMTREE_IGNORE_ERRORS = "ignore_errors"
+RMTREE_ERROR_CALLBACKS = frozenset({"onerror", "onexc"})
 PATH_UNLINK = Raiser("FileNotFoundError", "unlink(missing_ok=True)", "file")
 PATH_RMDIR = Raiser("FileNotFoundError", "an exists() check", "directory")
+PATH_REMOVAL_METHODS = {"unlink": PATH_UNLINK, "rmdir": PATH_RMDIR}
+#: ``p.unlink(missing_ok=True)`` does not raise.
+MISSING_OK_METHODS = frozenset({"unlink"})
+MISSING_OK_KEYWORD = "missing_ok"
 #: Calls and methods whose result is a pathlib path.
 PATH_CONSTRUCTORS = frozenset({"Path", "PurePath", "PosixPath", "WindowsPath", "AsyncPath"})
 PATH_METHODS = frozenset({"joinpath", "with_name", "with_suffix", "with_stem", "resolve", "absolute", "expanduser"})
@@ -95,7 +117,12 @@ PATH_NAME_SUFFIXES = ("path", "file", "dir", "directory", "folder")
 
 #: DynamoDB: a delete conditioned on existence, and ``get_item(...)["Item"]``.
 DYNAMODB_CONDITIONAL_DELETE = Raiser("ConditionalCheckFailedException", "an unconditional delete_item", "item")
+DYNAMODB_DELETE_ITEM = "delete_item"
+DYNAMODB_CONDITION_KEYWORD = "ConditionExpression"
+#: ``ConditionExpression="attribute_exists(pk)"`` or ``Attr("pk").exists()``.
 DYNAMODB_EXISTS_CONDITION = "attribute_exists"
+DYNAMODB_EXISTS_METHOD = "exists"
+DYNAMODB_GET_ITEM_METHOD = "get_item"
 DYNAMODB_ITEM_KEY = "Item"
 DYNAMODB_GET_ITEM = Raiser("KeyError", 'response.get("Item")', "item")
 
@@ -128,6 +155,18 @@ NONE_LOOKUPS = {
 SPECIFIC_NONE_LOOKUPS = frozenset(
     {"one_or_none", "scalar_one_or_none", "get_or_none", "find_one", "find_one_and_delete", "find_unique", "find_first"}
 )
+#: Lookups that answer None on a query-shaped receiver, without arguments (``q.first()``).
+QUERY_NONE_LOOKUPS = frozenset({"first", "scalar"})
+#: ``session.scalar(select(...))``: one argument, on a session.
+SESSION_SCALAR = "scalar"
+#: ``session.get(Order, id)``, ``Order.query.get(id)``, Pony ``Order.get(id=x)``.
+SESSION_GET = "get"
+#: Flask-SQLAlchemy's model query property: ``Order.query.get(id)``.
+MODEL_QUERY_PROPERTY = frozenset({"query", "query()"})
+#: ``session.delete(obj)``: passing it None raises the lookup's ``delete_raises``.
+SESSION_DELETE = "delete"
+#: ``Order.objects.filter(...).exists()``: a test that names the resource.
+QUERYSET_EXISTS_METHODS = frozenset({"exists", "aexists"})
 #: Receiver names that are a session or a query, not a collection named after the resource.
 NOT_COLLECTIONS = frozenset({"db", "session", "objects", "query", "self", "conn", "connection", "client"})
 #: What dereferencing None raises.

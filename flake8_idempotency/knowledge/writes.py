@@ -210,8 +210,15 @@ METRICS_RECEIVER = LazyPattern(r"statsd|metric|stats|telemetry|monitor|prometheu
 
 DYNAMODB_UPDATE_EXPRESSION = "UpdateExpression"
 DYNAMODB_ATTRIBUTE_NAMES = "ExpressionAttributeNames"
+#: The clauses of an update expression: ``ADD #c :n`` adds to the stored value;
+#: ``SET #c = #c + :n`` and ``SET #l = list_append(#l, :x)`` build on it.
+DYNAMODB_CLAUSES = LazyPattern(r"\b(SET|ADD|REMOVE|DELETE)\b", re.IGNORECASE)
+DYNAMODB_ADD = "ADD"
+DYNAMODB_SET = "SET"
+DYNAMODB_LIST_APPEND = "list_append"
 #: Legacy ``AttributeUpdates={"n": {"Action": "ADD", ...}}``.
 DYNAMODB_ATTRIBUTE_UPDATES = "AttributeUpdates"
+DYNAMODB_ACTION = "Action"
 
 # --- Prisma Client Python ---------------------------------------------------------
 

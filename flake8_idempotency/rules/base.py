@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from ..analysis.budget import UNLIMITED, Budget
 from ..analysis.handler_body import BodyNode, walk_handler
+from ..analysis.origins import Origins
 from ..config import Config
 from ..model.endpoint import Endpoint
 from ..model.finding import Finding
@@ -72,6 +73,15 @@ class RuleContext:
                 walk_handler(endpoint, self.source, self.config.call_depth, self.resolver, self.budget)
             )
         return walked  # type: ignore[return-value]
+
+    def origins(self, endpoint: Endpoint) -> Origins:
+        """Where the handler's values come from (its names, per function), worked out once
+        per endpoint whichever rules ask."""
+        key = ("origins", id(endpoint.handler))
+        origins = self.memo.get(key)
+        if not isinstance(origins, Origins):
+            origins = self.memo[key] = Origins(endpoint, self.source)
+        return origins
 
     def finding(self, code: str, at: BodyNode | ast.AST, message: str) -> Finding:
         line = at.line if isinstance(at, BodyNode) else getattr(at, "lineno", 1)
