@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import REPO, flake8
+from conftest import REPO, flake8, run
 from flake8_idempotency.config import OPTIONS
 from flake8_idempotency.report.rule_docs import generate, rule_docs
 from flake8_idempotency.rules import RULES
@@ -59,6 +63,32 @@ def test_rule_pages_have_every_section_and_only_real_options(page):
 def test_the_repo_lints_itself_clean():
     result = flake8("flake8_idempotency", "tests", "benchmarks", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_layers_run_one_way():
+    """import-linter's layer contract in pyproject.toml (docs/architecture.md)."""
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint_imports), "--no-cache"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 1 kept, 0 broken." in result.stdout
+
+
+def test_the_package_type_checks():
+    result = run(["-m", "mypy", "--cache-dir", os.devnull], cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_new_code_is_its_rule_module():
+    """Rules are found by module name; every one is a Rule with a summary check, a
+    docs page and fixtures: what a new code has to add, and nothing else."""
+    from flake8_idempotency.rules import CHECKS, Rule
+
+    assert [rule.CODE for rule in RULES] == sorted(rule.CODE for rule in RULES)
+    for rule in RULES:
+        assert isinstance(rule, Rule), rule
+        assert rule.CHECK in CHECKS
+        assert (REPO / "docs" / "rules" / f"{rule.CODE}.md").is_file()
+        assert list((REPO / "tests" / "fixtures" / "rules").glob(f"{rule.CODE.lower()}_*.py")), rule.CODE
 
 
 DOC_PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
