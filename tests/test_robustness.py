@@ -189,12 +189,13 @@ def put_user(user_id: int):
 def test_past_the_budget_a_file_gets_one_warning_and_no_findings(tmp_path):
     body = "".join(f"    user.field_{n} += {n}\n" for n in range(3000))
     _write(tmp_path, {"slow.py": PUT_HEADER + "    user = load(user_id)\n" + body})
-    result = flake8("--isolated", "--select=IDM", "--idm-file-budget=0.001", ".", cwd=tmp_path)
+    result = flake8("--isolated", "--select=IDM", "--idm-file-budget=1000", ".", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "flake8-idempotency: ./slow.py: skipped, analysis took longer than 0.001 s (--idm-file-budget)"
+        "flake8-idempotency: ./slow.py: skipped, analysis went past 1000 steps (--idm-file-budget)"
     ]
+    assert "IDM001" in flake8("--isolated", "--select=IDM", ".", cwd=tmp_path).stdout  # the default budget
 
 
 _FAILING_RULE = """

@@ -1,36 +1,34 @@
-"""A per-file time budget: an analysis that runs away stops, the run goes on.
+"""A per-file work budget: an analysis that runs away stops, the run goes on.
 
 Pathological inputs (huge generated modules, helper graphs that fan out) must not
-stall an editor or a CI job. The walker and the engine check the budget at their
-loop heads; past it, the file gets no IDM findings and one warning line.
+stall an editor or a CI job. The budget counts work, never time: one step is one node
+of a handler body walked (the handler's own nodes and those of every project function
+it follows), so the same input stops at the same place on an idle machine and on a
+loaded CI runner, and findings never depend on the machine's load. Past the budget
+the file gets no IDM findings, one warning line, and its name in the summary.
 """
 
 from __future__ import annotations
 
-import time
-
 
 class BudgetExceeded(Exception):
-    """The file's analysis took longer than ``--idm-file-budget`` seconds."""
+    """The file's analysis went past ``--idm-file-budget`` steps."""
 
 
 class Budget:
-    #: How many checks pass between two clock readings (reading the clock is not free).
-    STRIDE = 512
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._deadline = time.monotonic() + seconds
-        self._countdown = self.STRIDE
+    def __init__(self, steps: int | None) -> None:
+        #: None: no limit (and nothing counted).
+        self.steps = steps
+        self._left = steps
 
     def check(self) -> None:
-        self._countdown -= 1
-        if self._countdown > 0:
+        """One step of work; raises BudgetExceeded past the budget."""
+        if self._left is None:
             return
-        self._countdown = self.STRIDE
-        if time.monotonic() > self._deadline:
-            raise BudgetExceeded(f"analysis took longer than {self.seconds:g} s")
+        self._left -= 1
+        if self._left < 0:
+            raise BudgetExceeded(f"analysis went past {self.steps} steps")
 
 
-#: For callers that do not limit time (tests of one function, the summary's own re-runs).
-UNLIMITED = Budget(float("inf"))
+#: For callers that do not limit work (tests of one function).
+UNLIMITED = Budget(None)
