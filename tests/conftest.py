@@ -10,6 +10,7 @@ the few end-to-end tests (``tests/test_end_to_end.py``).
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import os
 import re
@@ -153,11 +154,46 @@ def pytest_addoption(parser):
     parser.addoption(
         "--long", action="store_true", help="run the fuzz and sweep tests at their large sizes (minutes, not seconds)"
     )
+    parser.addoption(
+        "--update-snapshots", action="store_true", help="rewrite the snapshot files from what the plugin reports now"
+    )
 
 
 @pytest.fixture
 def long_run(request) -> bool:
     return request.config.getoption("--long")
+
+
+class Snapshots:
+    """Reviewed output in files: a difference fails with a diff, or is written with ``--update-snapshots``."""
+
+    def __init__(self, update: bool) -> None:
+        self.update = update
+
+    def check(self, path: Path, actual: str) -> None:
+        if self.update:
+            if not path.exists() or path.read_text(encoding="utf-8") != actual:
+                path.write_text(actual, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"no snapshot {path.relative_to(REPO)}: run pytest --update-snapshots and review it")
+        expected = path.read_text(encoding="utf-8")
+        if actual != expected:
+            diff = difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                fromfile=f"{path.relative_to(REPO)} (snapshot)",
+                tofile="reported now",
+            )
+            pytest.fail(
+                "output differs from the snapshot (pytest --update-snapshots rewrites it):\n" + "".join(diff),
+                pytrace=False,
+            )
+
+
+@pytest.fixture
+def snapshots(request) -> Snapshots:
+    return Snapshots(request.config.getoption("--update-snapshots"))
 
 
 def plugin_findings(path: Path, *options: str) -> list[str]:

@@ -3,6 +3,9 @@
 Every fixture under ``fixtures/discovery`` marks its endpoints on their ``def``
 lines (``# endpoint: PUT /orders/{id}``); the inventory command and a real
 flake8 run (``--idm-show-endpoints``, IDM000) must both report exactly those.
+Beside each fixture, ``<name>.snapshot`` holds its IDM000 lines as flake8 prints
+them (column, framework and handler name included); ``pytest --update-snapshots``
+rewrites them.
 """
 
 from __future__ import annotations
@@ -67,6 +70,13 @@ def test_inventory_matches_annotations(fixture, inventory):
 @pytest.mark.parametrize("fixture", FRAMEWORK_FIXTURES, ids=lambda path: path.stem)
 def test_flake8_reports_the_same_endpoints(fixture, flake8_output):
     assert _annotated(_parse(flake8_output, _IDM000).get(fixture.name, set())) == expected_endpoints(fixture)
+
+
+@pytest.mark.parametrize("fixture", FRAMEWORK_FIXTURES, ids=lambda path: path.stem)
+def test_endpoints_match_snapshot(fixture, flake8_output, snapshots):
+    prefix = f"./{fixture.name}:"
+    actual = "".join(line.removeprefix(prefix) + "\n" for line in flake8_output.splitlines() if line.startswith(prefix))
+    snapshots.check(fixture.with_suffix(".snapshot"), actual)
 
 
 def test_inventory_and_flake8_name_the_same_frameworks_and_handlers(inventory, flake8_output):

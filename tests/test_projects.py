@@ -2,8 +2,10 @@
 
 Each project under ``fixtures/projects`` marks its expected findings with
 ``# error: IDMnnn`` like the rule fixtures; flake8 runs from the project's
-directory, as in CI (with two jobs in ``test_end_to_end.py``). The summary of
-each project is compared with a reviewed golden JSON file beside it.
+directory, as in CI (with two jobs in ``test_end_to_end.py``). What it reports,
+endpoints included, is in ``<project>.snapshot`` beside the project, and the
+summary in a reviewed golden JSON file; ``pytest --update-snapshots`` rewrites
+the snapshots.
 """
 
 from __future__ import annotations
@@ -54,6 +56,13 @@ def reported() -> dict[str, str]:
 @pytest.mark.parametrize("name", NAMES)
 def test_findings_across_files(name, reported):
     assert _reported(reported[name]) == _expected(PROJECTS / name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_report_matches_snapshot(name, reported, snapshots):
+    snapshot = PROJECTS / f"{name}.snapshot"
+    snapshots.check(snapshot, reported[name])
+    assert _reported(snapshot.read_text(encoding="utf-8")) == _expected(PROJECTS / name)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,9 +1,13 @@
-"""Every rule fixture through real flake8: findings exactly where the fixture says.
+"""Every rule fixture through real flake8: findings exactly where the fixture says, messages as reviewed.
 
 A fixture under ``fixtures/rules`` marks each expected finding at the end of the
 reported line: ``# error: IDM001`` (several: ``# error: IDM001, IDM004``).
 Lines without the marker must stay silent; that is how near-misses are pinned.
-Each fixture is a project of its own: the project index is
+Beside each fixture, ``<name>.snapshot`` holds every line flake8 reports for it
+(``line:col: CODE message``, the endpoints as IDM000 included), so a changed
+message, column or endpoint shows as a diff; ``pytest --update-snapshots``
+rewrites the snapshots, and the markers keep a rewrite from absorbing a finding
+gained or lost. Each fixture is a project of its own: the project index is
 pointed at an empty directory, so one fixture's app-level handlers cannot
 silence another's findings (cross-file behaviour has its own fixture projects).
 """
@@ -23,6 +27,10 @@ REPORTED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>IDM\
 
 def rule_fixtures() -> list[Path]:
     return sorted(RULE_FIXTURES.glob("*.py"))
+
+
+def snapshot_path(fixture: Path) -> Path:
+    return fixture.with_suffix(".snapshot")
 
 
 def per_file(output: str) -> dict[str, str]:
@@ -59,6 +67,20 @@ def test_findings_match_markers(fixture, reported):
     assert findings_in(reported.get(fixture.name, "")) == expected_findings(fixture)
 
 
+@pytest.mark.parametrize("fixture", rule_fixtures(), ids=lambda path: path.stem)
+def test_report_matches_snapshot(fixture, reported, snapshots):
+    """Every endpoint and finding with its column and message; the snapshot's findings are the markers."""
+    actual = reported.get(fixture.name, "")
+    assert " IDM000 endpoint " in actual, "a rule fixture without endpoints pins nothing"
+    snapshots.check(snapshot_path(fixture), actual)
+    assert findings_in(snapshot_path(fixture).read_text(encoding="utf-8")) == expected_findings(fixture)
+
+
+def test_every_snapshot_has_its_fixture():
+    orphans = [path.name for path in RULE_FIXTURES.glob("*.snapshot") if not path.with_suffix(".py").exists()]
+    assert orphans == []
+
+
 def test_messages_follow_the_contract(reported):
     """Code first, one line, under 200 characters: the form of the examples in docs/rules/IDM00x.md."""
     lines = "".join(reported.values()).splitlines()
@@ -70,7 +92,7 @@ def test_messages_follow_the_contract(reported):
 
 
 def test_showing_endpoints_adds_them_and_changes_no_finding(reported, tmp_path):
-    """The fixtures are linted with ``--idm-show-endpoints``; users' default runs report the rest as is."""
+    """The snapshots are taken with ``--idm-show-endpoints``; users' default runs report the rest as is."""
     result = flake8("--isolated", "--select=IDM", f"--idm-project-root={tmp_path}", ".", cwd=RULE_FIXTURES)
     default = per_file(result.stdout)
     assert default
