@@ -22,9 +22,12 @@ from typing import NamedTuple
 
 import pytest
 from flake8.main.cli import main as flake8_main
+from flake8.options.parse_args import parse_args
+from flake8.processor import FileProcessor
 from flake8.utils import stdin_get_value
 
 from flake8_idempotency.cli import main as cli_main
+from flake8_idempotency.plugin import IdempotencyChecker
 
 # The project index keeps a cache between runs; tests share one of their own.
 os.environ.setdefault("FLAKE8_IDEMPOTENCY_CACHE", tempfile.mkdtemp(prefix="idm-cache-"))
@@ -203,16 +206,11 @@ def plugin_findings(path: Path, *options: str) -> list[str]:
     file; only pycodestyle and pyflakes, which flake8 would run on every line too, are
     left out: on a 100,000-line file they take seconds, the plugin a fraction of one.
     """
-    from flake8.options.parse_args import parse_args
-    from flake8.processor import FileProcessor
-
-    from flake8_idempotency.plugin import IdempotencyChecker
-
     previous = os.getcwd()
     os.chdir(path.parent)
     try:
-        _, options_ = parse_args(["--isolated", *options, path.name])
-        processor = FileProcessor(path.name, options_)
+        _, parsed = parse_args(["--isolated", *options, path.name])
+        processor = FileProcessor(path.name, parsed)
         checker = IdempotencyChecker(processor.build_ast(), path.name, processor.lines)
         return [f"{line}:{col + 1}: {message}" for line, col, message, _ in checker.run()]
     finally:

@@ -14,6 +14,7 @@ import textwrap
 import pytest
 
 from conftest import FIXTURES, cli, flake8
+from flake8_idempotency.plugin import IdempotencyChecker
 
 DISCOVERY = FIXTURES / "discovery"
 
@@ -89,8 +90,6 @@ def test_a_file_without_endpoints_does_no_astroid_work(without):
 def test_a_framework_file_that_declares_nothing_stops_at_the_prefilter(tmp_path, without, monkeypatch):
     """A Django model module mentions django but declares no endpoint: the pre-filter
     stops it before discovery is even imported (the cost every such file would pay)."""
-    from flake8_idempotency.plugin import IdempotencyChecker
-
     checked = []
     run = IdempotencyChecker.run
     monkeypatch.setattr(IdempotencyChecker, "run", lambda self: checked.append(self.filename) or run(self))
