@@ -14,6 +14,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from test_formats import PAYMENTS
 
 TIMEOUT = 120
@@ -76,6 +78,7 @@ class LanguageServer:
                 self.process.wait()
 
 
+@pytest.mark.slow
 def test_pylsp_flake8_plugin_shows_idm002_for_an_unsaved_buffer(tmp_path):
     flake8_executable = str(Path(sys.executable).with_name("flake8"))  # this environment's flake8, with the plugin
     settings = {

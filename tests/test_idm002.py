@@ -1,4 +1,4 @@
-"""IDM002 through real flake8: exact messages, every option, config files, errors, noqa.
+"""IDM002 through real flake8 (in this process): exact messages, every option, config files, errors, noqa.
 
 The fixtures under ``fixtures/rules/idm002_*.py`` pin where findings are; here
 each option is shown to change the result.
@@ -6,17 +6,10 @@ each option is shown to change the result.
 
 from __future__ import annotations
 
-import ast
 import textwrap
 from pathlib import Path
 
 from conftest import flake8
-
-from flake8_idempotency.model.source import SourceFile
-from flake8_idempotency.config import Config
-from flake8_idempotency.analysis.app_guards import app_guards
-from flake8_idempotency.analysis.names import words_of
-from flake8_idempotency.analysis.vocabulary import vocabulary as run_vocabulary
 
 ORDERS_APP = """\
 from fastapi import FastAPI
@@ -213,6 +206,7 @@ def test_noqa_on_the_def_line_silences_the_finding(tmp_path):
     silenced = ORDERS_APP.replace("def create_order(body: dict):", "def create_order(body: dict):  # noqa: IDM002")
     path = _write(tmp_path, silenced)
     assert _lint(path) == []
+    assert _lines(_lint(path, "--disable-noqa")) == {7}
 
 
 def test_bad_option_values_are_one_line_errors_naming_the_option(tmp_path):
@@ -229,31 +223,70 @@ def test_bad_option_values_are_one_line_errors_naming_the_option(tmp_path):
         assert len(lines) == 1 and option in lines[0] and "Traceback" not in result.stderr, result.stderr
 
 
-def _source(text: str, filename: str = "settings.py") -> SourceFile:
-    text = textwrap.dedent(text)
-    return SourceFile.from_tree(ast.parse(text), filename, text.splitlines(keepends=True))
-
-
-def test_app_guards_are_a_set_per_file_that_a_project_pass_can_union():
-    vocabulary = run_vocabulary(Config())
-    settings = _source(
+def test_settings_middleware_in_another_file_protects_the_projects_posts(tmp_path):
+    """A guard registered in one file (``settings.MIDDLEWARE``) counts for every file's endpoints;
+    the library's exempting middleware is not a guard."""
+    views = _write(
+        tmp_path,
         """\
-        MIDDLEWARE = [
-            "django.middleware.common.CommonMiddleware",
-            "idempotency_key.middleware.IdempotencyKeyMiddleware",
-            "idempotency_key.middleware.ExemptIdempotencyKeyMiddleware",
-        ]
-        """
+        from django.http import JsonResponse
+        from django.views import View
+
+
+        class OrderView(View):
+            def post(self, request):
+                return JsonResponse({}, status=201)
+        """,
+        "views.py",
     )
-    found = app_guards(settings, vocabulary)
-    assert {(guard.name, guard.line) for guard in found} == {("idempotency_key.middleware.IdempotencyKeyMiddleware", 1)}
-    plain = _source("from fastapi import FastAPI\napp = FastAPI()\n", "main.py")
-    assert app_guards(plain, vocabulary) == frozenset()
-
-
-def test_words_split_on_separators_and_camel_case():
-    assert words_of("/users/reorder-columns/display_name.json") == [
-        "users", "reorder", "columns", "display", "name", "json"
+    middleware = [
+        "django.middleware.common.CommonMiddleware",
+        "idempotency_key.middleware.ExemptIdempotencyKeyMiddleware",
     ]
-    assert words_of("PayPalWebhookView") == ["paypal", "webhook", "view"]
-    assert words_of("placeOrderHTTPView") == ["place", "order", "http", "view"]
+    settings = tmp_path / "settings.py"
+    settings.write_text(f"MIDDLEWARE = {middleware!r}\n", encoding="utf-8")
+    assert _lint(views) == [
+        f'{views}:6:5: IDM002 POST OrderView.post is critical ("order" in the class name) and has no idempotency '
+        "key; a retried request runs it twice. Require an Idempotency-Key header and replay the stored response."
+    ]
+    middleware.append("idempotency_key.middleware.IdempotencyKeyMiddleware")
+    settings.write_text(f"MIDDLEWARE = {middleware!r}\n", encoding="utf-8")
+    assert _lint(views) == []
+
+
+def test_words_split_on_separators_and_camel_case(tmp_path):
+    """``placeOrderHTTPView`` holds the word "order"; "reorder" is not "order", and PayPal is not "pay"."""
+    path = _write(
+        tmp_path,
+        """\
+        from django.http import JsonResponse
+        from django.views import View
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.post("/users/reorder-columns/display_name.json")
+        def save_columns():
+            return {}
+
+
+        class ReorderView(View):
+            def post(self, request):
+                return JsonResponse({})
+
+
+        class PayPalWebhookView(View):
+            def post(self, request):
+                return JsonResponse({})
+
+
+        class placeOrderHTTPView(View):
+            def post(self, request):
+                return JsonResponse({})
+        """,
+    )
+    assert _lint(path) == [
+        f'{path}:24:5: IDM002 POST placeOrderHTTPView.post is critical ("order" in the class name) and has no '
+        "idempotency key; a retried request runs it twice. Require an Idempotency-Key header."
+    ]

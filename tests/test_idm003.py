@@ -1,4 +1,4 @@
-"""IDM003 through real flake8: the message text, --idm-safe-lookups, bad values, noqa."""
+"""IDM003 through real flake8 (in this process): the message text, --idm-safe-lookups, bad values, noqa."""
 
 from __future__ import annotations
 
@@ -56,6 +56,8 @@ def test_message_names_endpoint_exception_and_fix(tmp_path):
 def test_noqa_silences_the_finding(tmp_path):
     result = _lint(tmp_path, DJANGO_VIEW.format(noqa="  # noqa: IDM003"))
     assert result.returncode == 0 and result.stdout == "", result.stdout
+    unsilenced = _lint(tmp_path, DJANGO_VIEW.format(noqa="  # noqa: IDM003"), "--disable-noqa")
+    assert ":10:9: IDM003 DELETE /orders/{id} raises Order.DoesNotExist" in unsilenced.stdout
 
 
 def test_helper_finding_names_the_helper_and_line(tmp_path):
@@ -65,13 +67,15 @@ def test_helper_finding_names_the_helper_and_line(tmp_path):
 
 
 def test_safe_lookups_option_trusts_the_projects_helper(tmp_path):
+    assert ":14:20: IDM003 " in _lint(tmp_path, HELPER_VIEW).stdout
     result = _lint(tmp_path, HELPER_VIEW, "--idm-safe-lookups=fetch_or_404, load_or_404")
     assert result.returncode == 0 and result.stdout == "", result.stdout
 
 
 def test_safe_lookups_from_config_file(tmp_path):
-    (tmp_path / "setup.cfg").write_text("[flake8]\nidm-safe-lookups = fetch_or_404\n", encoding="utf-8")
     (tmp_path / "views.py").write_text(HELPER_VIEW, encoding="utf-8")
+    assert flake8("--select=IDM", "views.py", cwd=tmp_path).stdout.startswith("views.py:14:20: IDM003 ")
+    (tmp_path / "setup.cfg").write_text("[flake8]\nidm-safe-lookups = fetch_or_404\n", encoding="utf-8")
     result = flake8("--select=IDM", "views.py", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout == "", result.stdout
 

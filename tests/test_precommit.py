@@ -19,6 +19,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import REPO
@@ -83,6 +84,7 @@ def _pre_commit(project: Path, home: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_hook_fails_on_a_staged_finding_and_passes_after_the_fix(tmp_path):
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert FIXED != UNSAFE

@@ -2,21 +2,21 @@
 
 Each project under ``fixtures/projects`` marks its expected findings with
 ``# error: IDMnnn`` like the rule fixtures; flake8 runs from the project's
-directory, as in CI, with one and two jobs. The summary of each project is
-compared with a reviewed golden JSON file beside it.
+directory, as in CI (with two jobs in ``test_end_to_end.py``). What it reports,
+endpoints included, is in ``<project>.snapshot`` beside the project, and the
+summary in a reviewed golden JSON file; ``pytest --update-snapshots`` rewrites
+the snapshots.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, cli, flake8, run_with_env
-from test_rules import expected_findings
+from conftest import FIXTURES, cli, expected_findings, flake8
 
 PROJECTS = FIXTURES / "projects"
 NAMES = ["django_project", "fastapi_project", "flask_project", "get_only_project"]
@@ -31,21 +31,38 @@ def _expected(project: Path) -> set[tuple[str, int, str]]:
 
 
 def _reported(output: str) -> set[tuple[str, int, str]]:
+    """``(path, line, code)`` of the findings; the endpoints (IDM000) are not findings."""
     found = set()
     for line in output.splitlines():
         location, _, message = line.partition(": ")
         path, row, _column = location.rsplit(":", 2)
-        found.add((path.removeprefix("./"), int(row), message.split()[0]))
+        if not message.startswith("IDM000 "):
+            found.add((path.removeprefix("./"), int(row), message.split()[0]))
     return found
 
 
-@pytest.mark.parametrize("jobs", ["-j1", "-j2"])
+@pytest.fixture(scope="module")
+def reported() -> dict[str, str]:
+    """Per project: what one flake8 run from its directory reports, endpoints included."""
+    found = {}
+    for name in NAMES:
+        result = flake8("--isolated", "--select=IDM", "--idm-show-endpoints", ".", cwd=PROJECTS / name)
+        assert result.stderr == ""
+        assert " IDM000 endpoint " in result.stdout
+        found[name] = result.stdout
+    return found
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_findings_across_files(name, jobs):
-    project = PROJECTS / name
-    result = flake8("--isolated", "--select=IDM", jobs, ".", cwd=project)
-    assert result.stderr == ""
-    assert _reported(result.stdout) == _expected(project)
+def test_findings_across_files(name, reported):
+    assert _reported(reported[name]) == _expected(PROJECTS / name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_report_matches_snapshot(name, reported, snapshots):
+    snapshot = PROJECTS / f"{name}.snapshot"
+    snapshots.check(snapshot, reported[name])
+    assert _reported(snapshot.read_text(encoding="utf-8")) == _expected(PROJECTS / name)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -90,15 +107,15 @@ def test_flake8_idm_summary_format_keeps_flake8_exit_code():
     assert "verdict: n/a" in clean.stdout.splitlines()
 
 
-def test_the_index_cache_follows_edits(tmp_path):
+def test_the_index_cache_follows_edits(tmp_path, monkeypatch):
     """A second run reads what other files say from the cache, and sees an edit at once."""
     project = tmp_path / "project"
     shutil.copytree(PROJECTS / "django_project", project)
     cache = tmp_path / "cache"
-    env = {**os.environ, "FLAKE8_IDEMPOTENCY_CACHE": str(cache)}
+    monkeypatch.setenv("FLAKE8_IDEMPOTENCY_CACHE", str(cache))
 
     def endpoints() -> list[str]:
-        return run_with_env(["-m", "flake8_idempotency.cli", "endpoints"], cwd=project, env=env).stdout.splitlines()
+        return cli("endpoints", cwd=project).stdout.splitlines()
 
     first = endpoints()
     assert "./orders/views.py:19 DELETE /api/orders/{pk}/cancel/ django cancel" in first
@@ -106,5 +123,5 @@ def test_the_index_cache_follows_edits(tmp_path):
     urls = project / "config" / "urls.py"
     urls.write_text(urls.read_text().replace('"api/orders/"', '"v2/orders/"'))
     assert "./orders/views.py:19 DELETE /v2/orders/{pk}/cancel/ django cancel" in endpoints()
-    env["FLAKE8_IDEMPOTENCY_CACHE"] = "off"
+    monkeypatch.setenv("FLAKE8_IDEMPOTENCY_CACHE", "off")
     assert "./orders/views.py:19 DELETE /v2/orders/{pk}/cancel/ django cancel" in endpoints()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, flake8, run
+from conftest import REPO, flake8
 from flake8_idempotency.config import OPTIONS
 from flake8_idempotency.report.rule_docs import generate, rule_docs
 from flake8_idempotency.rules import RULES
@@ -74,7 +74,9 @@ def test_layers_run_one_way():
 
 
 def test_the_package_type_checks():
-    result = run(["-m", "mypy", "--cache-dir", os.devnull], cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", os.devnull], cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
