@@ -107,25 +107,6 @@ def _process(command: list[str], cwd: Path | str, stdin: str | None) -> Result:
     return Result(done.returncode, done.stdout, done.stderr)
 
 
-@contextlib.contextmanager
-def importable(directory: Path):
-    """``directory`` on ``sys.path``, as ``python -m flake8`` run from it has it.
-
-    astroid (the star import of a computed ``__all__``) finds the project's packages
-    on ``sys.path`` only, and remembers a failed look-up for the life of the process:
-    its caches are cleared on the way in and out.
-    """
-    import astroid
-
-    astroid.MANAGER.clear_cache()
-    sys.path.insert(0, str(directory))
-    try:
-        yield
-    finally:
-        sys.path.remove(str(directory))
-        astroid.MANAGER.clear_cache()
-
-
 def expected_endpoints(path: Path) -> set[tuple[int, str, str]]:
     """``(line, METHOD, path)`` from the ``# endpoint: PUT /x, DELETE ?`` annotations."""
     expected = set()

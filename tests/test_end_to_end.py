@@ -78,3 +78,12 @@ def test_summary_command_gives_the_reviewed_json_and_fails_the_build():
     data = json.loads(result.stdout)
     data["tool"]["version"] = "*"
     assert data == json.loads((PROJECTS / "fastapi_project.summary.json").read_text(encoding="utf-8"))
+
+
+def test_the_flake8_command_resolves_a_computed_all_without_the_project_on_sys_path():
+    """``flake8`` (unlike ``python -m flake8``) does not put the current directory on
+    ``sys.path``: the plugin shows astroid the project's roots itself."""
+    result = flake8_process(
+        "--isolated", "--select=IDM000", "--idm-show-endpoints", "orders/legacy_notes.py", cwd=PROJECTS / "crossfile"
+    )
+    assert result.stdout == "orders/legacy_notes.py:6:5: IDM000 endpoint DELETE ? drf LegacyNoteView.delete\n"

@@ -11,9 +11,12 @@ nothing depends on the frameworks being installed.
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
+import sys
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..model.source import SourceFile, parse_text, read_text
 
@@ -143,9 +146,12 @@ class ProjectResolver:
                 and builds other modules (seconds on a large project), to record instance
                 attributes; only module-level names are looked up here."""
 
+        if not self.builds:
+            self._forget_project_modules(astroid.MANAGER, path)
         try:
             builder = _NamesOnlyBuilder(astroid.MANAGER, apply_transforms=False)
-            module = builder.string_build(data, modname=modname, path=path)
+            with self._project_importable(path):
+                module = builder.string_build(data, modname=modname, path=path)
         except Exception:  # any file the project holds may be broken
             return None
         finally:
@@ -153,6 +159,30 @@ class ProjectResolver:
             astroid.MANAGER.astroid_cache.pop(modname, None)
         self.builds += 1
         return module
+
+    def _forget_project_modules(self, manager: Any, path: str) -> None:
+        """astroid remembers, for the life of the process, where modules were (and were
+        not) found and the modules it read for a star import: an editor's next run must
+        see the project as it is now, so the project's own entries go (astroid's
+        bootstrap of the standard library stays: rebuilding it costs ~0.2 s)."""
+        getattr(manager, "_mod_file_cache", {}).clear()
+        roots = tuple(root + os.sep for root in self._search_roots(path))
+        for name, module in list(manager.astroid_cache.items()):
+            if (getattr(module, "file", None) or "").startswith(roots):
+                del manager.astroid_cache[name]
+
+    @contextlib.contextmanager
+    def _project_importable(self, path: str) -> Iterator[None]:
+        """The project's roots first on ``sys.path`` while astroid reads ``path``: astroid
+        finds the modules a star import names there (it reads them, never imports them),
+        however flake8 was started (``flake8`` does not put the project on the path,
+        ``python -m flake8`` does)."""
+        saved = list(sys.path)
+        sys.path[:0] = [root for root in self._search_roots(path) if root not in saved]
+        try:
+            yield
+        finally:
+            sys.path[:] = saved
 
     def lookup(self, from_file: str, dotted: str) -> Definition | None:
         """Follow ``pkg.mod.name`` (re-exports included) to its definition.
