@@ -1,9 +1,14 @@
-"""The benchmark corpus: pinned real projects from PyPI, only their ``.py`` files.
+"""The benchmark corpora: pinned real projects from PyPI, only their ``.py`` files.
 
 Each project is fetched once with ``pip download --no-deps NAME==VERSION`` (a wheel,
 or an sdist when there is no wheel) into ``benchmarks/.cache/dist`` and its Python
 files are extracted to ``benchmarks/.cache/corpus/NAME-VERSION/``. Nothing is imported
 or installed: the corpus is only text for flake8 to read.
+
+The development corpus (``DEV_PROJECTS``) holds the hand-labelled applications of
+``benchmarks/labels``: pinned to the exact wheel the labels were made from (checked by
+sha256, since a line number in a label means nothing in another build), extracted to
+``benchmarks/.cache/devcorpus/NAME-VERSION/``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 DIST = CACHE / "dist"
 CORPUS = CACHE / "corpus"
+DEVCORPUS = CACHE / "devcorpus"
 
 #: name -> exact version; current releases when the corpus was last reviewed
 #: (findings-reviewed.txt holds the reviewed findings for exactly these).
@@ -30,6 +36,24 @@ PROJECTS: dict[str, str] = {
     "wagtail": "8.0.1",
     "flask-appbuilder": "5.3.0",
     "fastapi-users": "15.0.5",
+}
+
+
+#: name -> (version, wheel, sha256): the wheels the labels in ``labels/NAME.csv`` were
+#: made from, as their ``NAME.md`` records them.
+DEV_PROJECTS: dict[str, tuple[str, str, str]] = {
+    "kinto": (
+        "26.5.0",
+        "kinto-26.5.0-py3-none-any.whl",
+        "886a877bc33a810324ca57a4c48bfebd74de440405d194b649c414e34fa614a1",
+    ),
+    "mailman": (
+        "3.3.10",
+        "mailman-3.3.10-py3-none-any.whl",
+        "0f63ed38efa938357074e993d6a9b2d81bedaab92f5b3ecdd519890259893f37",
+    ),
+    # TODO: labels in progress for pretalx, dj-stripe, prefect, litellm, ckan, indico;
+    # add each one here (from its labels/NAME.md) when its labels are committed.
 }
 
 
@@ -90,6 +114,33 @@ def fetch(log=print) -> list[Path]:
                 raise SystemExit(f"corpus: pip download gave no archive for {name}=={version}")
             log(f"extracting {archive.name}: {_extract(archive, target)} .py files")
         dirs.append(target)
+    return dirs
+
+
+def fetch_dev(names: list[str], log=print) -> dict[str, Path]:
+    """The named development projects' directories, downloading and extracting what is
+    missing; exits when a wheel's sha256 is not the pinned one."""
+    DIST.mkdir(parents=True, exist_ok=True)
+    dirs = {}
+    for name in names:
+        version, wheel, sha256 = DEV_PROJECTS[name]
+        target = DEVCORPUS / f"{name}-{version}"
+        if not target.is_dir():
+            archive = DIST / wheel
+            if not archive.exists():
+                log(f"downloading {name}=={version}")
+                command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q"]
+                subprocess.run([*command, "-d", str(DIST), f"{name}=={version}"], check=True, stderr=subprocess.DEVNULL)
+            if not archive.exists():
+                raise SystemExit(f"devcorpus: pip download of {name}=={version} gave no {wheel}")
+            digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+            if digest != sha256:
+                raise SystemExit(
+                    f"devcorpus: {archive} has sha256 {digest}, pinned {sha256}:"
+                    " not the wheel the labels were made from (delete it to download again)"
+                )
+            log(f"extracting {wheel}: {_extract(archive, target)} .py files")
+        dirs[name] = target
     return dirs
 
 
