@@ -52,8 +52,28 @@ DEV_PROJECTS: dict[str, tuple[str, str, str]] = {
         "mailman-3.3.10-py3-none-any.whl",
         "0f63ed38efa938357074e993d6a9b2d81bedaab92f5b3ecdd519890259893f37",
     ),
-    # TODO: labels in progress for pretalx, dj-stripe, prefect, litellm, ckan, indico;
-    # add each one here (from its labels/NAME.md) when its labels are committed.
+    "pretalx": (
+        "2025.2.2",
+        "pretalx-2025.2.2-py3-none-any.whl",
+        "39e99ae2c8ad4a6a17d2ee022fc52369a0ac398762cac537de7833c664828440",
+    ),
+    "dj-stripe": (
+        "2.11.0",
+        "dj_stripe-2.11.0-py3-none-any.whl",
+        "9f3073c486e84c13f1d143822d52d4b8967c9e0c00185351353778afe0f7ef05",
+    ),
+    "ckan": (
+        "2.12.0",
+        "ckan-2.12.0-py3-none-any.whl",
+        "3b41cb4860286813fbcd18c57341e96edba266e2e492aeea92c4e03ce9e2934e",
+    ),
+    "indico": (
+        "3.2.9",
+        "indico-3.2.9-py3-none-any.whl",
+        "194d2e31ccaabd2b9af7809e67d60d942faee35a6b4de36f0c2c280a32ed84c3",
+    ),
+    # TODO: labels in progress for prefect and litellm; add each one here (from its
+    # labels/NAME.md) when its labels are committed.
 }
 
 
