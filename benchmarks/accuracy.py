@@ -167,10 +167,9 @@ def normalise(path: str) -> str:
 
 
 class EndpointFigures(NamedTuple):
-    labelled: int  # labels with a known path ("?" labels count for the method only)
     handlers: int
     found: int
-    path_known: int  # found, with a labelled path
+    path_known: int  # found, with a labelled path ("?" labels count for the method only)
     path_right: int
     path_unknown: int  # the plugin's path is "?"
 
@@ -200,8 +199,7 @@ def endpoint_figures(labels: list[Label], endpoints: list[Output]) -> EndpointFi
             right += 1
         elif all(e.path == "?" for e in matches):
             unknown += 1
-    known = sum(label.path != "?" for label in labels)
-    return EndpointFigures(known, len(labels), found, path_known, right, unknown)
+    return EndpointFigures(len(labels), found, path_known, right, unknown)
 
 
 # -- the reviewed unlabelled reports -------------------------------------------------------
