@@ -72,8 +72,17 @@ DEV_PROJECTS: dict[str, tuple[str, str, str]] = {
         "indico-3.2.9-py3-none-any.whl",
         "194d2e31ccaabd2b9af7809e67d60d942faee35a6b4de36f0c2c280a32ed84c3",
     ),
-    # TODO: labels in progress for prefect and litellm; add each one here (from its
-    # labels/NAME.md) when its labels are committed.
+    "prefect": (
+        "3.9.1",
+        "prefect-3.9.1-py3-none-any.whl",
+        "0c662e26e971b617993eed1f3d02fb8bc3c2dd47bee521b495f6e4dfeb38ae74",
+    ),
+    # The newest litellm (1.110.2) has only a platform wheel; 1.91.5 is the newest pure one.
+    "litellm": (
+        "1.91.5",
+        "litellm-1.91.5-py3-none-any.whl",
+        "db09c6ea0b7c7de034b6c8b628208b000b54e02ef557468f84c2e63fbd7c8560",
+    ),
 }
 
 
