@@ -1,9 +1,14 @@
-"""The benchmark corpus: pinned real projects from PyPI, only their ``.py`` files.
+"""The benchmark corpora: pinned real projects from PyPI, only their ``.py`` files.
 
 Each project is fetched once with ``pip download --no-deps NAME==VERSION`` (a wheel,
 or an sdist when there is no wheel) into ``benchmarks/.cache/dist`` and its Python
 files are extracted to ``benchmarks/.cache/corpus/NAME-VERSION/``. Nothing is imported
 or installed: the corpus is only text for flake8 to read.
+
+The development corpus (``DEV_PROJECTS``) holds the hand-labelled applications of
+``benchmarks/labels``: pinned to the exact wheel the labels were made from (checked by
+sha256, since a line number in a label means nothing in another build), extracted to
+``benchmarks/.cache/devcorpus/NAME-VERSION/``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 DIST = CACHE / "dist"
 CORPUS = CACHE / "corpus"
+DEVCORPUS = CACHE / "devcorpus"
 
 #: name -> exact version; current releases when the corpus was last reviewed
 #: (findings-reviewed.txt holds the reviewed findings for exactly these).
@@ -30,6 +36,53 @@ PROJECTS: dict[str, str] = {
     "wagtail": "8.0.1",
     "flask-appbuilder": "5.3.0",
     "fastapi-users": "15.0.5",
+}
+
+
+#: name -> (version, wheel, sha256): the wheels the labels in ``labels/NAME.csv`` were
+#: made from, as their ``NAME.md`` records them.
+DEV_PROJECTS: dict[str, tuple[str, str, str]] = {
+    "kinto": (
+        "26.5.0",
+        "kinto-26.5.0-py3-none-any.whl",
+        "886a877bc33a810324ca57a4c48bfebd74de440405d194b649c414e34fa614a1",
+    ),
+    "mailman": (
+        "3.3.10",
+        "mailman-3.3.10-py3-none-any.whl",
+        "0f63ed38efa938357074e993d6a9b2d81bedaab92f5b3ecdd519890259893f37",
+    ),
+    "pretalx": (
+        "2025.2.2",
+        "pretalx-2025.2.2-py3-none-any.whl",
+        "39e99ae2c8ad4a6a17d2ee022fc52369a0ac398762cac537de7833c664828440",
+    ),
+    "dj-stripe": (
+        "2.11.0",
+        "dj_stripe-2.11.0-py3-none-any.whl",
+        "9f3073c486e84c13f1d143822d52d4b8967c9e0c00185351353778afe0f7ef05",
+    ),
+    "ckan": (
+        "2.12.0",
+        "ckan-2.12.0-py3-none-any.whl",
+        "3b41cb4860286813fbcd18c57341e96edba266e2e492aeea92c4e03ce9e2934e",
+    ),
+    "indico": (
+        "3.2.9",
+        "indico-3.2.9-py3-none-any.whl",
+        "194d2e31ccaabd2b9af7809e67d60d942faee35a6b4de36f0c2c280a32ed84c3",
+    ),
+    "prefect": (
+        "3.9.1",
+        "prefect-3.9.1-py3-none-any.whl",
+        "0c662e26e971b617993eed1f3d02fb8bc3c2dd47bee521b495f6e4dfeb38ae74",
+    ),
+    # The newest litellm (1.110.2) has only a platform wheel; 1.91.5 is the newest pure one.
+    "litellm": (
+        "1.91.5",
+        "litellm-1.91.5-py3-none-any.whl",
+        "db09c6ea0b7c7de034b6c8b628208b000b54e02ef557468f84c2e63fbd7c8560",
+    ),
 }
 
 
@@ -90,6 +143,33 @@ def fetch(log=print) -> list[Path]:
                 raise SystemExit(f"corpus: pip download gave no archive for {name}=={version}")
             log(f"extracting {archive.name}: {_extract(archive, target)} .py files")
         dirs.append(target)
+    return dirs
+
+
+def fetch_dev(names: list[str], log=print) -> dict[str, Path]:
+    """The named development projects' directories, downloading and extracting what is
+    missing; exits when a wheel's sha256 is not the pinned one."""
+    DIST.mkdir(parents=True, exist_ok=True)
+    dirs = {}
+    for name in names:
+        version, wheel, sha256 = DEV_PROJECTS[name]
+        target = DEVCORPUS / f"{name}-{version}"
+        if not target.is_dir():
+            archive = DIST / wheel
+            if not archive.exists():
+                log(f"downloading {name}=={version}")
+                command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q"]
+                subprocess.run([*command, "-d", str(DIST), f"{name}=={version}"], check=True, stderr=subprocess.DEVNULL)
+            if not archive.exists():
+                raise SystemExit(f"devcorpus: pip download of {name}=={version} gave no {wheel}")
+            digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+            if digest != sha256:
+                raise SystemExit(
+                    f"devcorpus: {archive} has sha256 {digest}, pinned {sha256}:"
+                    " not the wheel the labels were made from (delete it to download again)"
+                )
+            log(f"extracting {wheel}: {_extract(archive, target)} .py files")
+        dirs[name] = target
     return dirs
 
 

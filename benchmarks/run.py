@@ -12,9 +12,10 @@ with flake8-bugbear, and with this plugin installed from the working tree.
     python benchmarks/run.py findings [--update]                # IDM findings vs the reviewed set
     python benchmarks/run.py endpoints                          # endpoints found per project
     python benchmarks/run.py determinism                        # -j1 vs -j2, run after run
+    python benchmarks/run.py accuracy [--app NAME] [--update]   # findings and endpoints vs hand labels
     python benchmarks/run.py file [--runs 21] FILE ...          # one cold process per file, stdin
 
-The corpus (pinned projects from PyPI, ``corpus.py``) is downloaded on first use.
+The corpora (pinned projects from PyPI, ``corpus.py``) are downloaded on first use.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import accuracy  # noqa: E402
 import corpus  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -467,6 +469,78 @@ def endpoints_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def accuracy_command(args: argparse.Namespace) -> int:
+    """Findings and endpoints of the installed plugin against the labels; the findings in
+    no labelled handler compared with accuracy-reviewed.txt (exit 1 on a change or while
+    any is unreviewed)."""
+    names = args.app or [name for name in corpus.DEV_PROJECTS if (accuracy.LABELS / f"{name}.csv").exists()]
+    unknown = [name for name in names if name not in corpus.DEV_PROJECTS]
+    if unknown:
+        raise SystemExit(f"accuracy: no pinned development project {', '.join(unknown)} (corpus.DEV_PROJECTS)")
+    scores: dict[str, dict[str, accuracy.Score]] = {}
+    figures: dict[str, accuracy.EndpointFigures] = {}
+    handlers: dict[str, int] = {}
+    misses: list[accuracy.Miss] = []
+    unlabelled: dict[str, bool] = {}  # report key -> in a labelled file
+    for name, root in corpus.fetch_dev(names).items():
+        labels = accuracy.read_labels(name, root)
+        outputs = accuracy.run_flake8(root)
+        findings = [output for output in outputs if output.code in accuracy.CODES]
+        scores[name], app_misses, stray = accuracy.score(labels, findings)
+        misses += app_misses
+        figures[name] = accuracy.endpoint_figures(labels, [output for output in outputs if output.code == "IDM000"])
+        handlers[name] = len(labels)
+        labelled_files = {label.file for label in labels}
+        unlabelled.update({accuracy.report_key(name, f): f.file in labelled_files for f in stray})
+        print(f"{name}: {len(labels)} labelled handlers, {len(findings)} findings, {len(stray)} in no labelled handler")
+
+    print("\n| code | TP | FP | FN | precision | recall |\n|---|---:|---:|---:|---|---|")
+    for code in accuracy.CODES:
+        print(accuracy.score_row(code, accuracy.add([per[code] for per in scores.values()])))
+    print(accuracy.score_row("all", accuracy.add([s for per in scores.values() for s in per.values()])))
+    print("\n| app | handlers | TP | FP | FN | precision | recall |\n|---|---:|---:|---:|---:|---|---|")
+    for name, per in scores.items():
+        print(accuracy.score_row(f"{name} | {handlers[name]}", accuracy.add(list(per.values()))))
+    print("\nlabelled handlers where the plugin and the labels disagree:")
+    for miss in misses:
+        print(f"  {miss}")
+    print(
+        "\nendpoints: labelled handlers found with their method; of those with a labelled path,"
+        " the path right (parameters' names aside) or `?`"
+    )
+    print("\n| app | handlers | method found | path right | path `?` |\n|---|---:|---|---|---|")
+    for name, figure in [*figures.items(), ("total", accuracy.EndpointFigures(*map(sum, zip(*figures.values()))))]:
+        print(
+            f"| {name} | {figure.handlers} | {accuracy.share(figure.found, figure.handlers)}"
+            f" | {accuracy.share(figure.path_right, figure.path_known)}"
+            f" | {accuracy.share(figure.path_unknown, figure.path_known)} |"
+        )
+
+    reviewed = accuracy.read_reviewed()
+    earlier = {key: verdict for key, verdict in reviewed.items() if key.split("/", 1)[0] in scores}
+    print(f"\n{len(unlabelled)} findings in no labelled handler:")
+    for key, in_labelled_file in sorted(unlabelled.items()):
+        where = "" if in_labelled_file else "  (file not labelled)"
+        print(f"  {key} {earlier.get(key, 'unreviewed')}{where}")
+    if args.update:
+        kept = {key: verdict for key, verdict in reviewed.items() if key not in earlier}
+        accuracy.write_reviewed({**kept, **{key: earlier.get(key, "unreviewed") for key in unlabelled}})
+        print(f"wrote {accuracy.REVIEWED.relative_to(REPO)}")
+        return 0
+    new, gone = sorted(set(unlabelled) - set(earlier)), sorted(set(earlier) - set(unlabelled))
+    for key in new:
+        print(f"+ {key}   (not in the reviewed run)")
+    for key in gone:
+        print(f"- {key}   (reviewed, no longer reported)")
+    pending = [key for key in unlabelled if earlier.get(key, "unreviewed") == "unreviewed"]
+    verdicts = Counter(earlier.get(key, "unreviewed") for key in unlabelled)
+    print("verdicts: " + ", ".join(f"{verdict} {verdicts[verdict]}" for verdict in accuracy.VERDICTS))
+    if new or gone or pending:
+        print("unlabelled findings changed or unreviewed: `run.py accuracy --update`, then give verdicts")
+        return 1
+    return 0
+
+
 # -- one file, cold -------------------------------------------------------------------------
 
 
@@ -512,6 +586,9 @@ def main() -> int:
     findings.add_argument("--update", action="store_true", help="write the current findings as the reviewed set")
     commands.add_parser("endpoints", help="endpoints per project")
     commands.add_parser("determinism", help="the same IDM output with -j1 and -j2, run after run")
+    scored = commands.add_parser("accuracy", help="findings and endpoints vs the labels of the development corpus")
+    scored.add_argument("--app", action="append", help="only this labelled app (repeatable)")
+    scored.add_argument("--update", action="store_true", help="write the unlabelled findings to accuracy-reviewed.txt")
     single = commands.add_parser("file", help="cold flake8 on single files via stdin")
     single.add_argument("files", nargs="*", type=Path)
     single.add_argument("--runs", type=int, default=21)
@@ -524,6 +601,7 @@ def main() -> int:
         "findings": findings_command,
         "endpoints": endpoints_command,
         "determinism": determinism_command,
+        "accuracy": accuracy_command,
     }
     return {**commands_run, "file": file_command}[args.command](args)
 
