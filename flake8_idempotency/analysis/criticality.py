@@ -1,15 +1,20 @@
 """Why a POST is critical: what a retried request would do twice.
 
-In order of evidence: a payment-provider call in the handler's body (money moves),
-the creation of a record of a model named by a critical word (an order is made),
-or a critical word in the path, handler name or view class name. The reason also
-says what the message names: the call, the model or the word and where it is.
+Effect first, words second. In order of evidence: a payment-provider call in the
+handler's body (money moves), the creation of a record of a model named by a
+critical word (an order is made; a log row is not), or a critical word in the path
+or handler name together with a duplicating effect (a record created, a message
+sent, a task enqueued, an outbound POST) or a call into the project's own code
+whose effect cannot be seen; a word only in the view class name needs a visible
+duplicating effect. A body that only reads, validates, renders or changes records
+in place is never critical. The reason also says what the message names (the
+call, the model or the word and where it is) and which effects make it critical.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from ..knowledge import critical
@@ -20,11 +25,23 @@ from ..model.source import SourceFile
 from ..syntax import attribute_chain, final_name, source_text
 from .bindings import Scope
 from .handler_body import BodyNode
+from .inserts import is_log_name
 from .names import words_of
+from .sql import executed_sql, plain_insert_table
 from .vocabulary import Vocabulary
 
 #: ``{order_id}``: a path parameter names a value, not what the endpoint does.
 _PATH_PARAMETER = LazyPattern(r"\{[^{}]*\}")
+
+
+class Effect(NamedTuple):
+    """Something a retried request would do again, or a call whose effect cannot be seen."""
+
+    #: "creates", "sends", "enqueues", "posts" (outbound HTTP POST) or "unresolved".
+    kind: str
+    at: BodyNode
+    #: The created model (``TeamInvite``, ``invites``) or the call's name.
+    subject: str
 
 
 class Reason(NamedTuple):
@@ -37,6 +54,8 @@ class Reason(NamedTuple):
     detail: str = ""
     at: BodyNode | None = None
     provider: critical.ProviderCall | None = None
+    #: What makes it critical: the effects a protection must cover (word and model reasons).
+    effects: tuple[Effect, ...] = ()
 
 
 class ProviderUse(NamedTuple):
@@ -47,6 +66,10 @@ class ProviderUse(NamedTuple):
     known: critical.ProviderCall
 
 
+#: Tells whether a dotted import (``.services.charge``, ``shop.billing.pay``) is the project's own code.
+ProjectTest = Callable[[SourceFile, str], bool]
+
+
 def critical_reason(
     endpoint: Endpoint,
     nodes: list[BodyNode],
@@ -54,6 +77,7 @@ def critical_reason(
     source: SourceFile,
     vocab: Vocabulary,
     providers: tuple[critical.ProviderCall, ...],
+    is_project: ProjectTest | None = None,
 ) -> tuple[Reason | None, list[ProviderUse]]:
     """The first reason the endpoint is critical, and every provider call it makes."""
     provider_calls: list[ProviderUse] = []
@@ -66,7 +90,17 @@ def critical_reason(
         first = provider_calls[0]
         described = describe_call(first.call, first.known, source, scope)
         return Reason("provider", described, first.known.effect, first.at, first.known), provider_calls
-    return model_reason(nodes, source, vocab, scope) or word_reason(endpoint, vocab), provider_calls
+    effects = body_effects(nodes, source, scope, vocab, is_project or _relative_only)
+    model = model_reason(nodes, source, vocab, scope)
+    if model is not None:
+        return model._replace(effects=tuple(effects)), provider_calls
+    word = word_reason(endpoint, vocab)
+    if word is None:
+        return None, provider_calls
+    visible = [effect for effect in effects if effect.kind != "unresolved"]
+    if visible or (effects and word.detail != "class name"):
+        return word._replace(at=(visible or effects)[0].at, effects=tuple(effects)), provider_calls
+    return None, provider_calls  # only reads, validates, renders, or changes records in place
 
 
 def word_reason(endpoint: Endpoint, vocab: Vocabulary) -> Reason | None:
@@ -83,6 +117,182 @@ def word_reason(endpoint: Endpoint, vocab: Vocabulary) -> Reason | None:
             if vocab.is_critical_word(word):
                 return Reason("word", word, place)
     return None
+
+
+# -- what a retried request does again (v2) -------------------------------------------
+
+
+def _relative_only(_source: SourceFile, dotted: str) -> bool:
+    return dotted.startswith(".")
+
+
+def body_effects(
+    nodes: list[BodyNode], source: SourceFile, scope: Scope, vocab: Vocabulary, is_project: ProjectTest
+) -> list[Effect]:
+    """The duplicating effects of the body, and its calls into project code the walk could not follow."""
+    followed = {id(step.call) for body_node in nodes for step in body_node.via}
+    local_imports = _local_imports(nodes)
+    found: list[Effect] = []
+    for body_node in nodes:
+        call = body_node.node
+        if not isinstance(call, ast.Call) or id(call) in followed:
+            continue
+        if any(isinstance(node, ast.Raise) for node in body_node.ancestors):
+            continue
+        home = body_node.source or source
+        kind, subject = _call_effect(call, body_node, home, scope, vocab, is_project, local_imports)
+        if kind:
+            found.append(Effect(kind, body_node, subject))
+    return found
+
+
+def _local_imports(nodes: list[BodyNode]) -> dict[str, str]:
+    """Names a handler or helper imports inside its body (``from .invitations import create``)."""
+    found: dict[str, str] = {}
+    for body_node in nodes:
+        node = body_node.node
+        if isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            for alias in node.names:
+                joined = f"{base}.{alias.name}" if not base.endswith(".") else base + alias.name
+                found[alias.asname or alias.name] = joined
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                root = alias.name.partition(".")[0]
+                found[alias.asname or root] = alias.name if alias.asname else root
+    return found
+
+
+def _call_effect(
+    call: ast.Call,
+    body_node: BodyNode,
+    source: SourceFile,
+    scope: Scope,
+    vocab: Vocabulary,
+    is_project: ProjectTest,
+    local_imports: dict[str, str],
+) -> tuple[str, str]:
+    name = final_name(call) or ""
+    words = words_of(name)
+    first = words[0] if words else ""
+    created = created_record(call, body_node, scope, source)
+    if created:
+        return "creates", created
+    if name in critical.MESSAGE_CALLS or (first in critical.MESSAGE_VERBS and name not in critical.NOT_MESSAGE_CALLS):
+        return "sends", name
+    if name in critical.TASK_CALLS:
+        return "enqueues", name
+    func = call.func
+    if name in critical.HTTP_POST_METHODS and isinstance(func, ast.Attribute) and _outbound(func.value, source, scope):
+        return "posts", name
+    if first in critical.READING_VERBS:
+        return "", ""
+    if isinstance(func, ast.Name):
+        if func.id in source.functions:
+            return "unresolved", name  # the project's function, past the depth followed
+        origin = source.imports.get(func.id) or local_imports.get(func.id)
+        if origin and func.id[:1].islower() and is_project(source, origin):
+            return "unresolved", name
+        return "", ""
+    if not isinstance(func, ast.Attribute):
+        return "", ""
+    root = attribute_chain(func.value)[:1]
+    origin = source.imports.get(root[0]) or local_imports.get(root[0]) if root else None
+    if origin is not None and isinstance(func.value, ast.Name):
+        return ("unresolved", name) if is_project(source, origin) else ("", "")
+    if first in critical.ACTION_VERBS or vocab.is_critical_word(first):
+        return "unresolved", name  # ``order.pay()``: a method of the project's model, not followed
+    return "", ""
+
+
+def _outbound(receiver: ast.expr, source: SourceFile, scope: Scope) -> bool:
+    """``requests``, ``httpx.AsyncClient()``, a name bound to one: an HTTP client, not an app or a view."""
+    chain = attribute_chain(receiver)
+    if not chain or chain[0] in ("self", "cls", "super()", "?"):
+        return False
+    root = chain[0].removesuffix("()")
+    names = [source.imports.get(root, "")]
+    for value in scope.values(root):
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call):
+            names.append(call_name(value, source))
+    return any(name.partition(".")[0] in critical.HTTP_CLIENT_PACKAGES for name in names)
+
+
+def created_record(call: ast.Call, body_node: BodyNode, scope: Scope, source: SourceFile) -> str:
+    """The model a call creates a new record of (any model; a log row or a set-like add is none)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return ""
+    for sql in executed_sql(call, source):
+        table = plain_insert_table(sql)
+        if table and not _log_model(table):
+            return table
+    method = func.attr
+    chain = [part.removesuffix("()") for part in attribute_chain(func)]
+    model = ""
+    if method in critical.RECORD_CREATE_METHODS and chain[:1] != ["super"] and chain[:1] != ["self"]:
+        receiver = chain[:-1]
+        if DJANGO_MANAGER in receiver:
+            index = receiver.index(DJANGO_MANAGER)
+            model = receiver[index - 1] if index else ""
+        elif receiver and receiver[-1] not in ("?", ""):
+            model = receiver[-1]
+    elif method in critical.SESSION_ADD_METHODS:
+        for argument in call.args:
+            elements = argument.elts if isinstance(argument, (ast.List, ast.Tuple)) else [argument]
+            model = next((found for found in (_new_instance(e, scope) for e in elements) if found), "")
+    elif method in critical.INSTANCE_SAVE_METHODS and method not in critical.RECORD_CREATE_METHODS:
+        model = _new_instance(func.value, scope)
+    if not model or _log_model(model) or _in_difference_loop(body_node):
+        return ""
+    return model
+
+
+def _new_instance(node: ast.expr, scope: Scope) -> str:
+    """``Order(...)``, a name bound to one, or ``OrderForm(data)`` (no ``instance=``): a record not saved before."""
+    values: Iterable[ast.expr] = [node]
+    if isinstance(node, ast.Name):
+        values = scope.local.get(node.id, ())
+    for value in values:
+        if not isinstance(value, ast.Call):
+            continue
+        name = final_name(value) or ""
+        if not name[:1].isupper():
+            continue
+        if any(keyword.arg in critical.EXISTING_RECORD_KEYWORDS for keyword in value.keywords):
+            return ""
+        for suffix in critical.RECORD_WRAPPER_SUFFIXES:
+            if name.endswith(suffix) and name != suffix:
+                if suffix == "Serializer" and value.args:
+                    return ""  # ``OrderSerializer(order, data=...)``: the first argument is the instance
+                return name.removesuffix(suffix)
+        return name
+    return ""
+
+
+def _log_model(name: str) -> bool:
+    words = words_of(name)
+    return bool(words) and words[-1] in critical.LOG_MODEL_WORDS or is_log_name(name)
+
+
+def _in_difference_loop(body_node: BodyNode) -> bool:
+    """A row written per difference (``for change in changes: AuditEntry.objects.create(...)``)."""
+    for node in body_node.ancestors:
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            names = [part for sub in ast.walk(node.iter) for part in _names_in(sub)]
+            if any(word in critical.DIFFERENCE_WORDS for name in names for word in words_of(name)):
+                return True
+    return False
+
+
+def _names_in(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        return [node.attr]
+    return []
 
 
 # -- payment-provider calls ---------------------------------------------------------
@@ -167,7 +377,7 @@ def model_reason(nodes: list[BodyNode], source: SourceFile, vocab: Vocabulary, s
         node = body_node.node
         if isinstance(node, ast.Call):
             model = _created_model(node, source, vocab, scope)
-            if model:
+            if model and not _in_difference_loop(body_node):
                 return Reason("model", model, at=body_node)
     return None
 
@@ -219,7 +429,7 @@ def is_critical_model(name: str, source: SourceFile, vocab: Vocabulary) -> bool:
     if not name[:1].isupper() or _from_provider(name, source):
         return False
     words = words_of(name)
-    return bool(words) and vocab.is_critical_word(words[-1])
+    return bool(words) and vocab.is_critical_word(words[-1]) and words[-1] not in critical.LOG_MODEL_WORDS
 
 
 def _from_provider(name: str, source: SourceFile) -> bool:

@@ -37,7 +37,6 @@ CRITICAL_WORDS = frozenset(
         "reservation",
         "transaction",
         "billing",
-        "capture",
     }
 )
 
@@ -259,3 +258,61 @@ SESSION_ADD_METHODS = frozenset({"add", "add_all"})
 INSTANCE_SAVE_METHODS = frozenset({"save", "asave", "insert", "create"})
 #: ``OrderSerializer(data=...).save()``, ``OrderForm(request.POST).save()``: the model is the prefix.
 RECORD_WRAPPER_SUFFIXES = ("Serializer", "Form")
+#: A wrapper built with one of these keywords saves an existing record (an update, not a creation).
+EXISTING_RECORD_KEYWORDS = frozenset({"instance", "obj", "object"})
+#: ``TeamInvite.objects.create``, ``team.invites.create``, ``db.orders.insert_one``: a new record of any model.
+RECORD_CREATE_METHODS = frozenset(
+    {"create", "acreate", "bulk_create", "abulk_create", "insert", "insert_one", "insert_many", "create_many"}
+)
+#: The last word of a model kept only to log a difference: writing one is not a duplicated resource.
+LOG_MODEL_WORDS = frozenset({"log", "logentry", "history", "event", "audit", "ledger", "changelog", "activity"})
+#: A loop over these (``for change in changes``) writes one row per difference: a log, not a new resource.
+DIFFERENCE_WORDS = frozenset({"change", "changes", "changed", "diff", "diffs", "difference", "delta", "deltas"})
+
+# -- what a retried request does twice (v2: critical by effect first) ------------------
+
+#: The first word of a call that sends a message: ``send_mail``, ``invite.send()``, ``send_orga_mail``.
+MESSAGE_VERBS = frozenset({"send", "sendmail", "notify", "publish", "email", "mail"})
+#: Calls that send a message whatever their first word.
+MESSAGE_CALLS = frozenset({"send_mail", "send_mass_mail", "mail_admins", "mail_managers", "send_messages"})
+#: Calls that only look like a message: Django signals' ``send_robust`` informs receivers in-process.
+NOT_MESSAGE_CALLS = frozenset(
+    {"send_robust", "send_response", "send_file", "send_from_directory", "send_header", "send_error", "send_static_file"}
+)
+#: Calls that enqueue a task: Celery ``delay``/``apply_async``, RQ ``enqueue``, FastAPI ``add_task``.
+TASK_CALLS = frozenset(
+    {"delay", "apply_async", "send_task", "enqueue", "enqueue_call", "enqueue_in", "add_task", "kiq", "async_task"}
+)
+#: Outbound HTTP clients whose ``post`` sends a request elsewhere: ``requests.post``, ``httpx.AsyncClient().post``.
+HTTP_CLIENT_PACKAGES = frozenset({"requests", "httpx", "aiohttp", "urllib3", "niquests", "treq"})
+HTTP_POST_METHODS = frozenset({"post"})
+
+#: A method whose first word is one of these only reads, checks, renders or changes a record in
+#: place (an update or a delete is the same when repeated): its effect is resolved, nothing is duplicated.
+READING_VERBS = frozenset(
+    {
+        "get", "aget", "is", "has", "can", "check", "validate", "clean", "full", "render", "format", "serialize",
+        "to", "as", "from", "parse", "load", "read", "find", "filter", "exclude", "all", "first", "last",
+        "count", "exists", "list", "fetch", "select", "order", "values", "annotate", "prefetch", "only",
+        "defer", "copy", "items", "keys", "append", "extend", "pop", "join", "split", "strip", "replace",
+        "encode", "decode", "lower", "upper", "startswith", "endswith", "dumps", "loads", "dump", "save",
+        "asave", "update", "aupdate", "delete", "adelete", "remove", "discard", "clear", "add", "set", "refresh",
+        "log", "debug", "info", "warning", "warn", "error", "exception", "success", "build", "compute",
+        "calculate", "reverse", "redirect", "url", "json", "dict", "model", "close", "commit", "rollback",
+        "flush", "atomic", "begin", "search", "export", "download", "lookup", "resolve", "permission",
+        "authenticate", "authorize", "require", "ensure", "assert", "verify", "compare", "sort", "group",
+        "paginate", "response", "data", "where", "bind", "with", "raise", "execute", "write", "finish",
+        "abort", "http", "initialize", "prepare", "now", "today", "utc",
+    }
+)
+#: A method whose first word is one of these acts on something (``order.pay()``, ``obj.withdraw()``,
+#: ``booking.confirm()``): when it is the project's own code the rule cannot see, its effect is unknown.
+ACTION_VERBS = frozenset(
+    {
+        "accept", "approve", "confirm", "process", "place", "submit", "book", "reserve", "register", "perform",
+        "apply", "handle", "issue", "grant", "redeem", "claim", "activate", "enroll", "join", "finalize",
+        "complete", "fulfil", "fulfill", "deliver", "provision", "trigger", "dispatch", "emit", "generate",
+        "import", "sync", "start", "run", "do", "make", "invite", "charge", "pay", "transfer", "refund",
+        "withdraw", "deposit", "purchase", "subscribe", "donate", "capture", "checkout", "bill", "resend",
+    }
+)

@@ -212,3 +212,37 @@ DEDUP_KEY_FIELDS = frozenset(
         "deduplication_id",
     }
 )
+
+# -- v2: refusal by state, hand-made deduplication, one-time tokens -------------------
+
+#: Lookups a hand-made deduplication asks before creating: ``team.invites.filter(email=...).exists()``,
+#: Prisma ``find_unique``/``find_first``, SQLAlchemy ``filter_by(...).first()``.
+HAND_LOOKUP_METHODS = frozenset(
+    {
+        "filter", "filter_by", "get", "aget", "exists", "aexists", "first", "afirst", "find_one", "find_unique",
+        "find_first", "get_or_none", "one_or_none", "scalar_one_or_none", "count", "acount", "where", "select",
+    }
+)
+#: The first word of a project lookup function: ``get_subscription(user, endpoint)``.
+LOOKUP_FUNCTION_VERBS = frozenset({"get", "find", "lookup", "fetch", "exists", "has", "load"})
+#: Words of a record's attribute that holds its state: ``order.status``, ``invoice.is_paid``,
+#: ``order.require_approval``, ``submission.state``.
+STATE_FIELD_WORDS = frozenset(
+    {
+        "state", "status", "stage", "phase", "paid", "approved", "approval", "confirmed", "accepted", "completed",
+        "processed", "used", "consumed", "redeemed", "cancelled", "canceled", "closed", "sent", "submitted",
+        "finalized", "locked", "pending", "captured", "refunded", "settled", "fulfilled", "withdrawn",
+    }
+)
+#: Roots of an attribute chain that are not a record the request names.
+NOT_RECORD_ROOTS = frozenset({"request", "settings", "config", "conf", "os", "sys"})
+#: Keyword fields (their words) of a lookup by a one-time token: ``get(token=...)``, ``filter(code__iexact=...)``.
+TOKEN_FIELD_WORDS = frozenset({"token", "nonce", "code", "secret", "key", "hash"})
+#: Names (their words) of an object that is a one-time token: ``invite.delete()``, ``self.invitation.delete()``.
+TOKEN_OBJECT_WORDS = frozenset({"token", "nonce", "invite", "invitation", "otp", "voucher", "coupon"})
+#: Fields set when a token is used up: ``token.used = True``, ``invite.used_at = now()``.
+TOKEN_USED_FIELDS = frozenset(
+    {"used", "is_used", "used_at", "consumed", "consumed_at", "redeemed", "redeemed_at", "is_active", "active"}
+)
+#: Removing the token: ``invite.delete()``.
+TOKEN_DELETE_METHODS = frozenset({"delete", "adelete"})

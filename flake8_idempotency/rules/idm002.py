@@ -1,12 +1,16 @@
 """IDM002: a critical POST endpoint has no idempotency protection.
 
-A POST is critical by a word of its path, handler name or view class name, by a
-payment-provider call in its body, or by creating a record of a model whose name
-is a critical word (``knowledge/critical.py``). It is protected by any guard of
-``knowledge/guards.py``: an idempotency key read from the request *and used*, a
-known idempotency decorator or mixin, an app-level middleware, a key passed on
-to every provider call, or deduplication. One finding per handler, at its
-``def`` line, naming why the endpoint is critical.
+A POST is critical by effect first, words second: a payment-provider call in its
+body, the creation of a record of a model whose name is a critical word, or a
+critical word of its path or handler name together with a duplicating effect (a
+record created, a message sent, a task enqueued, an outbound POST) or a call into
+project code the rule cannot see; a word only in the view class name needs a
+visible duplicating effect (``knowledge/critical.py``). It is protected by any guard
+of ``knowledge/guards.py``: an idempotency key read from the request *and used*, a
+known idempotency decorator or mixin, an app-level middleware, a key passed on to
+every provider call, deduplication by the store, a refusal by state or a lookup of
+what it creates before the effect, or a one-time token consumed. One finding per
+handler, at its ``def`` line, naming why the endpoint is critical.
 
 The rule composes shared detectors: ``analysis/criticality.py`` (why it is critical),
 ``analysis/app_guards.py`` (guards around the handler: app-level, decorators, mixins),
@@ -23,7 +27,7 @@ from typing import NamedTuple
 from ..analysis.app_guards import MAY_REGISTER_GUARD, AppGuard, app_guards, decorated_guard
 from ..analysis.bindings import Scope, module_bindings
 from ..analysis.criticality import ProviderUse, Reason, critical_reason, imported_providers
-from ..analysis.deduplication import deduplicates, passes_key
+from ..analysis.deduplication import consumes_token, deduplicates, passes_key, refuses_repeat
 from ..analysis.handler_body import BodyNode
 from ..analysis.key_flow import KeyReader, key_flow, key_parameters
 from ..analysis.vocabulary import vocabulary
@@ -100,10 +104,45 @@ def _assess(endpoint: Endpoint, context: RuleContext) -> _Assessment:
         reader = analysis.reader
         scope = Scope.of(nodes, reader.module)
         reason, provider_calls = critical_reason(
-            endpoint, nodes, scope, reader.source, reader.vocab, analysis.providers
+            endpoint, nodes, scope, reader.source, reader.vocab, analysis.providers, _project_test(context)
         )
         assessed = analysis.assessed[id(endpoint.handler)] = _Assessment(nodes, scope, reason, provider_calls)
     return assessed
+
+
+def _project_test(context: RuleContext):
+    """Whether an import names the project's own code (a relative import, or a module of the project)."""
+    resolver = context.resolver
+
+    def is_project(source: SourceFile, dotted: str) -> bool:
+        if dotted.startswith("."):
+            return True
+        if resolver is None:
+            return False
+        module = dotted
+        while module:
+            if resolver.find_module_file(source.filename, module):
+                return True
+            module = module.rpartition(".")[0]
+        return False
+
+    return is_project
+
+
+def _refused(reason: Reason, provider_calls: list[ProviderUse], nodes: list[BodyNode], scope: Scope) -> bool:
+    """The handler itself recognises a repeat: by state, by a lookup of what it creates, or a one-time token."""
+    if consumes_token(nodes, scope):
+        return True
+    created = [effect.subject for effect in reason.effects if effect.kind == "creates"]
+    if reason.kind == "provider":
+        covered = [use.at for use in provider_calls]
+    elif reason.kind == "model":
+        covered = [reason.at] if reason.at is not None else []
+        created.append(reason.subject)
+    else:
+        visible = [effect.at for effect in reason.effects if effect.kind != "unresolved"]
+        covered = visible or [effect.at for effect in reason.effects]
+    return refuses_repeat(covered, created, nodes, scope)
 
 
 # -- the rule ---------------------------------------------------------------------
@@ -140,6 +179,8 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
     if analysis.app_guards or _guarded_elsewhere(endpoint, context):
         return
     if decorated_guard(endpoint, nodes, reader) or deduplicates(nodes):
+        return
+    if _refused(reason, provider_calls, nodes, scope):
         return
     if provider_calls and all(passes_key(use, nodes, scope, reader) for use in provider_calls):
         return
