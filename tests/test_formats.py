@@ -43,13 +43,13 @@ PAYMENTS = textwrap.dedent(
 TIPS = textwrap.dedent(
     """\
     from flask import Flask
-
+    from .mail import send_receipt
     app = Flask(__name__)
 
 
     @app.post("/tips")
     def create_tip():
-        return {}
+        return send_receipt()
     """
 )
 

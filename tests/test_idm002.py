@@ -13,18 +13,18 @@ from conftest import flake8
 
 ORDERS_APP = """\
 from fastapi import FastAPI
-
+from .store import orders, widgets
 app = FastAPI()
 
 
 @app.post("/orders")
 def create_order(body: dict):
-    return body
+    return orders.insert(body)
 
 
 @app.post("/widgets")
 def create_widget(body: dict):
-    return body
+    return widgets.insert(body)
 """
 
 
@@ -72,7 +72,7 @@ def test_word_and_helper_messages(tmp_path):
         """\
         import stripe
         from flask import Flask
-
+        from .store import orders
         app = Flask(__name__)
 
 
@@ -82,7 +82,7 @@ def test_word_and_helper_messages(tmp_path):
 
         @app.post("/orders")
         def create_order():
-            return {"ok": True}
+            return orders.insert({"ok": True})
 
 
         @app.post("/tabs/<int:tab_id>/close")
@@ -161,7 +161,7 @@ def test_guard_decorators_add_guards(tmp_path):
         tmp_path,
         """\
         from fastapi import FastAPI
-
+        from .store import orders
         from myapp.guards import once
 
         app = FastAPI()
@@ -170,7 +170,7 @@ def test_guard_decorators_add_guards(tmp_path):
         @app.post("/orders")
         @once(ttl=60)
         def create_order(body: dict):
-            return body
+            return orders.insert(body)
         """,
     )
     assert _lines(_lint(path)) == {10}
@@ -231,10 +231,11 @@ def test_settings_middleware_in_another_file_protects_the_projects_posts(tmp_pat
         """\
         from django.http import JsonResponse
         from django.views import View
-
+        from .services import notify
 
         class OrderView(View):
             def post(self, request):
+                notify(request.user, "ordered")
                 return JsonResponse({}, status=201)
         """,
         "views.py",
@@ -283,7 +284,7 @@ def test_words_split_on_separators_and_camel_case(tmp_path):
 
         class placeOrderHTTPView(View):
             def post(self, request):
-                return JsonResponse({})
+                return JsonResponse({"id": Cart.objects.create(user=request.user).pk})
         """,
     )
     assert _lint(path) == [

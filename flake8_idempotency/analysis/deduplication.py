@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 
 from ..knowledge import guards
+from ..knowledge.critical import DIFFERENCE_WORDS
 from ..syntax import attribute_chain, final_name, literal_string
 from .bindings import Scope
 from .criticality import ProviderUse
@@ -77,7 +78,7 @@ def refuses_repeat(effects: list[BodyNode], created: list[str], nodes: list[Body
             continue
         if kinds and _looks_up(node.test, kinds, scope):
             guards_found.append((index, node, "lookup"))
-        elif _tests_state(node.test):
+        elif _tests_state(node.test) or _tests_change(node.test):
             guards_found.append((index, node, "state"))
     return bool(guards_found) and all(
         any(_covers(guard, kind, effect, position) for _, guard, kind in guards_found) for effect in effects
@@ -120,7 +121,8 @@ def _looks_up(test: ast.expr, kinds: set[str], scope: Scope, depth: int = 2) -> 
         if not isinstance(node, ast.Call):
             continue
         name = final_name(node) or ""
-        keyed = any(not isinstance(argument, ast.Constant) for argument in (*node.args, *(k.value for k in node.keywords)))
+        arguments = (*node.args, *(keyword.value for keyword in node.keywords))
+        keyed = any(not isinstance(argument, ast.Constant) for argument in arguments)
         if name in guards.HAND_LOOKUP_METHODS:
             parts = [part.removesuffix("()") for part in attribute_chain(node.func)[:-1]]
             parts += [argument.id for argument in node.args if isinstance(argument, ast.Name)]
@@ -157,6 +159,15 @@ def _tests_state(test: ast.expr) -> bool:
         if not chain or chain[0] in ("?", "") or any(part in guards.NOT_RECORD_ROOTS for part in chain[:-1]):
             continue
         if len(chain) >= 2 and set(words_of(node.attr)) & guards.STATE_FIELD_WORDS:
+            return True
+    return False
+
+
+def _tests_change(test: ast.expr) -> bool:
+    """``if changes:``, ``if form.has_changed():``: a repeat changes nothing, so the write is skipped."""
+    for node in ast.walk(test):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        if name and set(words_of(name)) & DIFFERENCE_WORDS:
             return True
     return False
 

@@ -277,7 +277,8 @@ MESSAGE_VERBS = frozenset({"send", "sendmail", "notify", "publish", "email", "ma
 MESSAGE_CALLS = frozenset({"send_mail", "send_mass_mail", "mail_admins", "mail_managers", "send_messages"})
 #: Calls that only look like a message: Django signals' ``send_robust`` informs receivers in-process.
 NOT_MESSAGE_CALLS = frozenset(
-    {"send_robust", "send_response", "send_file", "send_from_directory", "send_header", "send_error", "send_static_file"}
+    {"send_robust", "send_response", "send_file", "send_from_directory", "send_header", "send_error"}
+    | {"send_static_file"}
 )
 #: Calls that enqueue a task: Celery ``delay``/``apply_async``, RQ ``enqueue``, FastAPI ``add_task``.
 TASK_CALLS = frozenset(
