@@ -185,8 +185,8 @@ def _call_effect(
     func = call.func
     if name in critical.HTTP_POST_METHODS and isinstance(func, ast.Attribute) and _outbound(func.value, source, scope):
         return "posts", name
-    if first in critical.READING_VERBS:
-        return "", ""
+    if first in critical.READING_VERBS or name in _RECORD_METHODS:
+        return "", ""  # a read, an in-place change, or a creation already judged (a log row, a set-like add)
     if isinstance(func, ast.Name):
         if func.id in source.functions:
             return "unresolved", name  # the project's function, past the depth followed
@@ -198,11 +198,14 @@ def _call_effect(
         return "", ""
     root = attribute_chain(func.value)[:1]
     origin = source.imports.get(root[0]) or local_imports.get(root[0]) if root else None
-    if origin is not None and isinstance(func.value, ast.Name):
+    if origin is not None and isinstance(func.value, ast.Name) and not root[0][:1].isupper():
         return ("unresolved", name) if is_project(source, origin) else ("", "")
     if first in critical.ACTION_VERBS or vocab.is_critical_word(first):
         return "unresolved", name  # ``order.pay()``: a method of the project's model, not followed
     return "", ""
+
+
+_RECORD_METHODS = critical.RECORD_CREATE_METHODS | critical.SESSION_ADD_METHODS | critical.INSTANCE_SAVE_METHODS
 
 
 def _outbound(receiver: ast.expr, source: SourceFile, scope: Scope) -> bool:
