@@ -28,7 +28,8 @@ from collections.abc import Iterator
 
 from ..analysis.project_modules import ProjectResolver, Symbol
 from ..discovery import DiscoveryContext, elsewhere_registrations
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS, REGISTRATION_TEXT
+from ..discovery.context import RouterMatch
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS, REGISTRATION_TEXT, ROUTER_KINDS
 from ..lazy_pattern import LazyPattern
 from ..model.endpoint import join_path
 from ..model.project import FactCollector
@@ -73,7 +74,7 @@ class ProjectIndex:
         self._combined_file = cache_path("combined", self.root, cache_key)
         self._registrations: dict[str, list] | None = None
         #: (router's file, router's name) -> (prefix it is mounted under, replaces its own)
-        self._mounts: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+        self._mounts: dict[tuple[str, str], list[tuple[str | None, bool]]] = {}
         #: fact name -> (scope directory, values found in one file there)
         self._facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
 
@@ -82,7 +83,7 @@ class ProjectIndex:
         found = self._built_registrations().get(os.path.abspath(filename), ())
         return [_registration(fields) for fields in found]
 
-    def mounts_for(self, filename: str, name: str) -> list[tuple[str, bool]]:
+    def mounts_for(self, filename: str, name: str) -> list[tuple[str | None, bool]]:
         """Where a router object (``name`` in ``filename``) is mounted: (prefix, whether
         it replaces the router's own prefix), from anywhere in the project."""
         self._built_registrations()
@@ -192,7 +193,7 @@ def _combine(extracts: dict[str, list]) -> dict:
     for symbol, registration in _django_routes(urlconfs):
         fields = _registration_fields(registration._replace(target=symbol.name))
         registrations.setdefault(symbol.filename, []).append(fields)
-    return {"registrations": registrations, "facts": facts, "mounts": mounts}
+    return {"registrations": registrations, "facts": facts, "mounts": _mount_prefixes(mounts)}
 
 
 def _elsewhere(resolver: ProjectResolver, path: str, reference: str) -> Symbol | None:
@@ -309,24 +310,159 @@ def _urlconf_entry(
 
 
 def _mounts(resolver: ProjectResolver, source: SourceFile) -> list[list[object]]:
-    """``app.include_router(orders.router, prefix="/api")`` -> ``[[orders file, "router", "/api", False]]``."""
-    found: list[tuple[str, str, str, bool]] = []
+    """The file's mounts as edges ``[child file, child, parent file, parent, prefix,
+    replaces, alias, parent's own prefix]``: ``app.include_router(orders.router,
+    prefix="/api")`` serves ``orders.router`` under ``app`` at ``/api``. A prefix that is
+    not a literal is None (unknown). Alias edges say that a name holds another node's
+    object: ``api = create_api()`` holds what ``create_api`` returns (``create_api()``),
+    which is the ``api_app`` it built."""
+    context = DiscoveryContext(source, resolver)
+    here = os.path.abspath(source.filename)
+    found: list[list[object]] = []
+    mounted_names: set[str] = set()
     for call in source.calls_to(frozenset(MOUNT_CALLS)):
-        attribute = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        keyword, replaces = MOUNT_CALLS.get(attribute, (None, False))
-        prefix = literal_string(call_argument(call, None, (keyword,))) if keyword else None
-        mounted = call_argument(call, 0, ("router", "blueprint"))
-        reference = source.dotted_name(mounted) if prefix and mounted is not None else None
-        if reference is None:
+        if not isinstance(call.func, ast.Attribute):
             continue
-        symbol = (
-            resolver.resolve_symbol(source.filename, reference)
-            if "." in reference
-            else Symbol(source.filename, reference)
-        )
-        if symbol is not None and prefix:
-            found.append((os.path.abspath(symbol.filename), symbol.name, prefix, replaces))
-    return [list(mount) for mount in sorted(found)]
+        mount = MOUNT_CALLS[call.func.attr]
+        child = call_argument(call, mount.child_position, mount.child_keywords)
+        parents = context.router_matches(call.func.value)
+        if child is None or parents is None:
+            continue  # not a router: ``session.mount("https://", adapter)``
+        if not isinstance(parents, list) or not parents:  # untraceable: a name of this file, no own prefix
+            if not isinstance(call.func.value, ast.Name):
+                continue
+            parents = [RouterMatch(ROUTER_KINDS[0], None, (here, call.func.value.id))]
+        prefix_node = call_argument(call, mount.prefix_position, (mount.prefix_keyword,))
+        prefix = "" if prefix_node is None else _constant(source, prefix_node)
+        for home in _child_homes(context, child, call.lineno):
+            for parent in parents:
+                if parent.home is not None and parent.home != home:
+                    replaces = mount.replaces and prefix_node is not None  # Flask: only a prefix given here
+                    found.append([*home, *parent.home, prefix, replaces, False, parent.prefix or ""])
+        if isinstance(child, ast.Name):
+            mounted_names.add(child.id)
+    found += _aliases(context, here, mounted_names)
+    unique = {json_key(edge): edge for edge in found}
+    return [unique[key] for key in sorted(unique)]
+
+
+def json_key(edge: list[object]) -> str:
+    return "\0".join(map(str, edge))
+
+
+def _constant(source: SourceFile, node: ast.expr) -> str | None:
+    """A prefix: a string literal, or a name this file binds once to one (``API = "/v1"``)."""
+    if isinstance(node, ast.Name):
+        values = source.assignments.get(node.id, [])
+        node = values[0] if len(values) == 1 else node
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _child_homes(context: DiscoveryContext, node: ast.expr, line: int) -> list[tuple[str, str]]:
+    """Where the mounted object(s) are defined: a router, each router of a loop over a
+    literal list (``for router in ROUTERS: app.include_router(router)``), or a name."""
+    if isinstance(node, ast.Name) and node.id not in context.source.assignments:
+        elements = context.loop_elements(node.id, line)
+        if elements:
+            return [home for element in elements for home in _child_homes(context, element, line)]
+    match = context.router_of_expression(node)
+    if isinstance(match, RouterMatch) and match.home is not None:
+        return [match.home]
+    if isinstance(node, ast.Name) and node.id in context.source.assignments:
+        return [(os.path.abspath(context.source.filename), node.id)]
+    dotted = context.source.dotted_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    if dotted is None or context.resolver is None or context.is_external(dotted):
+        return []
+    definition = context.resolver.lookup(context.source.filename, dotted)
+    if definition is not None:
+        return [(os.path.abspath(definition.path), definition.name)]
+    symbol = context.resolver.resolve_symbol(context.source.filename, dotted)
+    return [(symbol.filename, symbol.name)] if symbol is not None else []
+
+
+def _aliases(context: DiscoveryContext, here: str, mounted_names: set[str]) -> list[list[object]]:
+    """``return app`` in a factory ``create_api`` (an app or router it built) and
+    ``api = create_api()`` for a name this file mounts: alias edges, no prefix."""
+    source = context.source
+    found: list[list[object]] = []
+    for function in source.functions.values():
+        for node in ast.walk(function):
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+                match = context.router_for(node.value)
+                if isinstance(match, RouterMatch) and match.home is not None:
+                    found.append([*match.home, here, function.name + "()", "", False, True, ""])
+    for name in sorted(mounted_names):
+        for value in source.assignments.get(name, ()):
+            if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
+                continue
+            dotted = source.dotted_name(value.func)
+            if not dotted:
+                continue
+            if isinstance(value.func, ast.Name) and value.func.id in source.functions:
+                found.append([here, dotted + "()", here, name, "", False, True, ""])
+            elif context.resolver is not None and not context.is_external(dotted):
+                definition = context.resolver.lookup(source.filename, dotted)
+                if definition is not None and definition.kind == "function":
+                    factory = [os.path.abspath(definition.path), definition.name + "()"]
+                    found.append([*factory, here, name, "", False, True, ""])
+    return found
+
+
+#: At most this many mount chains are kept per router (every app that serves it).
+MAX_MOUNT_PATHS = 16
+
+
+def _mount_prefixes(edges: list[list]) -> list[list]:
+    """Each router's mounts, chains resolved: ``[file, name, prefix above its own, replaces]``.
+
+    A prefix is everything above the router's own, through every mount to an app that
+    nothing mounts (bounded, cycles cut); None where a part is not a literal. A chain
+    that ends in an alias nobody mounts (a factory's result used as is) adds nothing."""
+    upward: dict[tuple[str, str], list[tuple[tuple[str, str], str | None, bool, bool, str]]] = {}
+    own: dict[tuple[str, str], str] = {}
+    for child_file, child, parent_file, parent, prefix, replaces, alias, parent_own in edges:
+        upward.setdefault((child_file, child), []).append(((parent_file, parent), prefix, replaces, alias, parent_own))
+        own.setdefault((parent_file, parent), parent_own)
+
+    def above(node: tuple[str, str], via_alias: bool, seen: frozenset) -> list[str | None]:
+        """The full prefix of ``node``'s routes (its own included), per chain."""
+        found: list[str | None] = []
+        if len(seen) <= MAX_INCLUDE_DEPTH:
+            for parent, prefix, replaces, alias, _ in upward.get(node, ()):
+                if parent in seen:
+                    continue
+                for outer in above(parent, alias, seen | {node}):
+                    full = _join_prefix(outer, prefix if replaces else _join_prefix(prefix, own.get(node, "")))
+                    if full not in found and len(found) < MAX_MOUNT_PATHS:
+                        found.append(full)
+        if found:
+            return found
+        return [] if via_alias else [own.get(node, "")]
+
+    result = []
+    for node in sorted(upward):
+        chains: list[tuple[str | None, bool]] = []
+        for parent, prefix, replaces, alias, _ in upward[node]:
+            if parent == node:
+                continue
+            for outer in above(parent, alias, frozenset({node})):
+                entry = (_join_prefix(outer, prefix), replaces)
+                if entry not in chains and len(chains) < MAX_MOUNT_PATHS:
+                    chains.append(entry)
+        result += [[*node, prefix, replaces] for prefix, replaces in chains]
+    return result
+
+
+def _join_prefix(outer: str | None, inner: str | None) -> str | None:
+    if outer is None or inner is None:
+        return None
+    if not inner:
+        return outer
+    if not outer:
+        return inner
+    return outer.rstrip("/") + "/" + inner.lstrip("/")
 
 
 def _routers(resolver: ProjectResolver, source: SourceFile) -> dict[str, list[list[str]]]:
