@@ -105,7 +105,12 @@ class DiscoveryContext:
         if not isinstance(value, ast.Call):
             return _UNKNOWN
         here = self.source.filename
-        dotted = self.source.imported_name(value.func)
+        func = value.func
+        if isinstance(func, ast.Name) and func.id not in self.source.imports:
+            aliases = self.source.assignments.get(func.id, [])  # Blueprint = flask.Blueprint
+            if len(aliases) == 1 and isinstance(aliases[0], (ast.Name, ast.Attribute)):
+                func = aliases[0]
+        dotted = self.source.imported_name(func)
         if dotted is None:
             local = value.func.id if isinstance(value.func, ast.Name) else None
             if local not in self.source.classes:
@@ -158,8 +163,16 @@ class DiscoveryContext:
             if local is not None:
                 pending.extend((base, here) for base in map(self.source.dotted_name, local.bases) if base)
             elif "." in name and not self.is_external(name, where):
-                pending.extend(self._project_bases(name, where))
+                pending.extend(self._project_bases(name, where) or self._reexported(name, where))
         return None
+
+    def _reexported(self, dotted: str, home: str) -> list[tuple[str, str]]:
+        """``from fastapi import APIRouter`` in the project module ``dotted`` names: the origin."""
+        module, _, name = dotted.rpartition(".")
+        path = self.resolver.find_module_file(home, module or ".") if self.resolver else None
+        source = self.resolver.source_file(path) if self.resolver and path else None
+        origin = source.imports.get(name) if source is not None else None
+        return [(origin, path)] if origin and path else []
 
     def router_matches(self, receiver: ast.expr) -> list[RouterMatch] | object | None:
         """Every router ``receiver`` may hold: one router object, or each router of a

@@ -162,11 +162,10 @@ class ProjectIndex:
         if not registers:
             return extract
         if "urlpatterns" in source.assignments:
-            extract["urlconf"] = [
-                [route, kind, [target.filename, target.name] if isinstance(target, Symbol) else target]
-                for route, kind, target in _urlconf_entries(self._resolver, source)
-            ]
-            extract["routers"] = _routers(self._resolver, source)
+            extract["urlconf"] = list(_urlconf_entries(self._resolver, source))
+        routers = _routers(self._resolver, source)
+        if routers:
+            extract["routers"] = routers
         mounts = _mounts(self._resolver, source)
         if mounts:
             extract["mounts"] = mounts
@@ -189,8 +188,13 @@ def _combine(extracts: dict[str, list]) -> dict:
             registrations.setdefault(target_file, []).append(fields)
         facts += extract.get("facts", ())
         mounts += extract.get("mounts", ())
-    urlconfs = {path: entry[2] for path, entry in extracts.items() if "urlconf" in entry[2]}
-    for symbol, registration in _django_routes(urlconfs):
+    urlconfs = {path: entry[2]["urlconf"] for path, entry in extracts.items() if "urlconf" in entry[2]}
+    routers = {
+        (os.path.abspath(path), name): viewsets
+        for path, entry in extracts.items()
+        for name, viewsets in entry[2].get("routers", {}).items()
+    }
+    for symbol, registration in _django_routes(urlconfs, routers):
         fields = _registration_fields(registration._replace(target=symbol.name))
         registrations.setdefault(symbol.filename, []).append(fields)
     return {"registrations": registrations, "facts": facts, "mounts": _mount_prefixes(mounts)}
@@ -220,26 +224,42 @@ def _registration(fields: list) -> Registration:
     return Registration(target, path, framework, tuple(methods) if methods is not None else None, reference, detail)
 
 
-def _django_routes(urlconfs: dict[str, dict]) -> Iterator[tuple[Symbol, Registration]]:
+#: How many entries one URLconf's nested include() lists may hold in all.
+MAX_URLCONF_ENTRIES = 5000
+
+_Routers = dict[tuple[str, str], list[list[str]]]
+
+
+def _django_routes(urlconfs: dict[str, list], routers: _Routers) -> Iterator[tuple[Symbol, Registration]]:
     """Django URLconfs from their roots (modules nobody includes), prefixes joined."""
-    included = {target for extract in urlconfs.values() for _, kind, target in extract["urlconf"] if kind == "include"}
+    included = {target for entries in urlconfs.values() for target in _included_files(entries)}
     for path in sorted(urlconfs):
         if path not in included:
-            yield from _walk_urlconf(urlconfs, path, "", 0)
+            yield from _walk_urlconf(urlconfs, routers, urlconfs[path], "", 0, frozenset({path}))
+
+
+def _included_files(entries: list) -> Iterator[str]:
+    for _, kind, target in entries:
+        if kind == "include":
+            yield target
+        elif kind == "patterns":
+            yield from _included_files(target)
 
 
 def _walk_urlconf(
-    urlconfs: dict[str, dict], path: str, prefix: str, depth: int
+    urlconfs: dict[str, list], routers: _Routers, entries: list, prefix: str, depth: int, seen: frozenset[str]
 ) -> Iterator[tuple[Symbol, Registration]]:
-    if depth > MAX_INCLUDE_DEPTH or path not in urlconfs:
+    if depth > MAX_INCLUDE_DEPTH:
         return
-    extract = urlconfs[path]
-    for route, kind, target in extract["urlconf"]:
+    for route, kind, target in entries:
         full = _join_django(prefix, route)
         if kind == "include":
-            yield from _walk_urlconf(urlconfs, target, full, depth + 1)
+            if target in urlconfs and target not in seen:  # a cycle is cut
+                yield from _walk_urlconf(urlconfs, routers, urlconfs[target], full, depth + 1, seen | {target})
+        elif kind == "patterns":
+            yield from _walk_urlconf(urlconfs, routers, target, full, depth + 1, seen)
         elif kind == "router":
-            for filename, name, collection in extract["routers"].get(target, ()):
+            for filename, name, collection in routers.get((target[0], target[1]), ()):
                 viewset = Symbol(filename, name)
                 base = _join_django(full, collection)
                 yield viewset, Registration(viewset.name, join_path(None, base), "drf", detail=False)
@@ -255,26 +275,64 @@ def _join_django(prefix: str, route: str) -> str:
     return prefix + route
 
 
-def _urlconf_entries(resolver: ProjectResolver, source: SourceFile) -> Iterator[tuple[str, str, object]]:
-    """(route, kind, target): kind ``include`` (target: module file), ``router``
-    (target: router variable name) or ``view`` (target: Symbol)."""
+def _urlconf_entries(resolver: ProjectResolver, source: SourceFile) -> Iterator[list]:
+    """``[route, kind, target]``: kind ``include`` (target: module file), ``router``
+    (target: the router's [file, name]), ``view`` (target: [file, name]) or ``patterns``
+    (target: the entries of a list included in place: ``include([...])``)."""
+    budget = [MAX_URLCONF_ENTRIES]
     for values in source.assignments.get("urlpatterns", []):
-        elements = values.elts if isinstance(values, (ast.List, ast.Tuple)) else [values]
-        if isinstance(values, ast.BinOp):  # [...] + router.urls
-            elements = [*getattr(values.left, "elts", [values.left]), values.right]
-        for element in elements:
-            yield from _urlconf_entry(resolver, source, element)
+        yield from _pattern_list(resolver, source, values, 0, budget)
     for node in ast.walk(source.tree):  # urlpatterns += [...] / += router.urls
         if isinstance(node, ast.AugAssign) and getattr(node.target, "id", None) == "urlpatterns":
-            for element in getattr(node.value, "elts", [node.value]):
-                yield from _urlconf_entry(resolver, source, element)
+            yield from _pattern_list(resolver, source, node.value, 0, budget)
+
+
+def _pattern_list(
+    resolver: ProjectResolver, source: SourceFile, node: ast.expr, depth: int, budget: list[int]
+) -> Iterator[list]:
+    """The entries of a list of URL patterns: a literal, ``a + b``, a name of this file
+    bound to one, ``router.urls``."""
+    if depth > MAX_INCLUDE_DEPTH:
+        return
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        yield from _pattern_list(resolver, source, node.left, depth + 1, budget)
+        yield from _pattern_list(resolver, source, node.right, depth + 1, budget)
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        for element in node.elts:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            if isinstance(element, ast.Starred):
+                yield from _pattern_list(resolver, source, element.value, depth + 1, budget)
+            else:
+                yield from _urlconf_entry(resolver, source, element, depth, budget)
+    elif isinstance(node, ast.Name) and node.id != "urlpatterns":
+        values = source.assignments.get(node.id, [])
+        if len(values) == 1:
+            yield from _pattern_list(resolver, source, values[0], depth + 1, budget)
+    else:
+        router = _router_home(resolver, source, node)
+        if router is not None:
+            yield ["", "router", router]
+
+
+def _router_home(resolver: ProjectResolver, source: SourceFile, node: ast.expr) -> list[str] | None:
+    """``router.urls`` -> the router's [file, name], in this file or imported."""
+    if not (isinstance(node, ast.Attribute) and node.attr == "urls" and isinstance(node.value, ast.Name)):
+        return None
+    name = node.value.id
+    if name in source.imports:
+        definition = resolver.lookup(source.filename, source.imports[name])
+        return [os.path.abspath(definition.path), definition.name] if definition is not None else None
+    return [os.path.abspath(source.filename), name]
 
 
 def _urlconf_entry(
-    resolver: ProjectResolver, source: SourceFile, element: ast.expr
-) -> Iterator[tuple[str, str, object]]:
-    if isinstance(element, ast.Attribute) and element.attr == "urls" and isinstance(element.value, ast.Name):
-        yield "", "router", element.value.id
+    resolver: ProjectResolver, source: SourceFile, element: ast.expr, depth: int, budget: list[int]
+) -> Iterator[list]:
+    router = _router_home(resolver, source, element)
+    if router is not None:
+        yield ["", "router", router]
         return
     if not isinstance(element, ast.Call):
         return
@@ -286,16 +344,27 @@ def _urlconf_entry(
     if route is None or view is None:
         return
     if isinstance(view, ast.Call) and (source.dotted_name(view.func) or "").endswith("include"):
-        included = view.args[0] if view.args else None
+        included = call_argument(view, 0, ("arg",))
         if isinstance(included, ast.Tuple) and included.elts:
-            included = included.elts[0]
-        if isinstance(included, ast.Attribute) and included.attr == "urls" and isinstance(included.value, ast.Name):
-            yield route, "router", included.value.id
+            included = included.elts[0]  # include((patterns, app_name))
+        if included is None:
             return
-        module = literal_string(included) or (source.dotted_name(included) if included is not None else None)
+        module = literal_string(included)
+        if module is None and isinstance(included, (ast.Name, ast.Attribute)) and (
+            isinstance(included, ast.Attribute) or included.id in source.imports
+        ):
+            module = source.dotted_name(included)  # include(orders.urls)
         found = resolver.find_module_file(source.filename, module) if module else None
         if found:
-            yield route, "include", os.path.abspath(found)
+            yield [route, "include", os.path.abspath(found)]
+            return
+        router = _router_home(resolver, source, included)
+        if router is not None:
+            yield [route, "router", router]
+            return
+        entries = list(_pattern_list(resolver, source, included, depth + 1, budget))
+        if entries:
+            yield [route, "patterns", entries]
         return
     if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
         view = view.func.value
@@ -306,7 +375,7 @@ def _urlconf_entry(
         resolver.resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
     )
     if symbol is not None:
-        yield route, "view", Symbol(os.path.abspath(symbol.filename), symbol.name)
+        yield [route, "view", [os.path.abspath(symbol.filename), symbol.name]]
 
 
 def _mounts(resolver: ProjectResolver, source: SourceFile) -> list[list[object]]:
