@@ -410,7 +410,8 @@ def _mounts(resolver: ProjectResolver, source: SourceFile) -> list[list[object]]
                     found.append([*home, *parent.home, prefix, replaces, False, parent.prefix or ""])
         if isinstance(child, ast.Name):
             mounted_names.add(child.id)
-    found += _aliases(context, here, mounted_names)
+    if found:  # a file that mounts nothing builds no app that others mount
+        found += _aliases(context, here, mounted_names)
     unique = {json_key(edge): edge for edge in found}
     return [unique[key] for key in sorted(unique)]
 
