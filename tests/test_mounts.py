@@ -5,7 +5,7 @@ project subclass of ``APIRouter`` included in a loop into a factory-built app th
 mounted under ``/api``, routers including routers, Flask blueprints with their own
 ``url_prefix`` and nested ones, routes added by a helper given the blueprint, Django
 ``include()`` of inline lists, of ``(patterns, app_name)``, of module strings and of a
-DRF router defined in another module) with near-misses: a ``prefix=`` keyword on an
+DRF router defined in another module, Ninja ``add_router``) with near-misses: a ``prefix=`` keyword on an
 unrelated call, a blueprint never registered, a mount whose prefix is not a literal, a
 cycle of includes, a view routed by a project helper that is not followed. Each
 handler says the full path it is served at with ``# endpoint: METHOD /path``.
