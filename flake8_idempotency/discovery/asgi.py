@@ -24,13 +24,14 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
     for call in source.calls_to(_REGISTERING_NAMES):
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "add_api_route":
-            match = context.registering_router(func.value, ("fastapi",))
             target = context.target_name(call_argument(call, 1, ("endpoint",)))
-            if match is None or target is None:
-                continue
-            path = literal_string(call_argument(call, 0, ("path",)))
+            route = literal_string(call_argument(call, 0, ("path",)))
             verbs = methods_from(call_argument(call, None, ("methods",))) or ("GET",)
-            yield Registration.to(target, join_path(match.prefix, path), "fastapi", verbs)
+            if target is None:
+                continue
+            for match in context.registering_routers(func.value, ("fastapi",)):
+                for path in context.full_paths(match, route):
+                    yield Registration.to(target, path, "fastapi", verbs)
             continue
         dotted = source.imported_name(func)
         if dotted is None:

@@ -104,15 +104,28 @@ class DiscoveryContext:
     def _router_from_value(self, value: ast.expr) -> RouterMatch | object | None:
         if not isinstance(value, ast.Call):
             return _UNKNOWN
-        dotted = self.source.imported_name(value.func)
+        here = self.source.filename
+        func = value.func
+        if isinstance(func, ast.Name) and func.id not in self.source.imports:
+            aliases = self.source.assignments.get(func.id, [])  # Blueprint = flask.Blueprint
+            if len(aliases) == 1 and isinstance(aliases[0], (ast.Name, ast.Attribute)):
+                func = aliases[0]
+        dotted = self.source.imported_name(func)
         if dotted is None:
-            return _UNKNOWN
-        kind = _CONSTRUCTOR_INDEX.get(package_and_name(dotted))
+            local = value.func.id if isinstance(value.func, ast.Name) else None
+            if local not in self.source.classes:
+                return _UNKNOWN
+            kind = self.router_class_kind(local, here)  # class MyRouter(APIRouter) in this file
+            dotted = local
+        else:
+            kind = _CONSTRUCTOR_INDEX.get(package_and_name(dotted))
+            if kind is None and self.is_external(dotted):
+                return None  # built by some other library: a cache, a mock, a client
+            if kind is None:
+                kind = self.router_class_kind(dotted, here)
         if kind is not None:
             prefix = literal_string(call_argument(value, None, (kind.prefix_keyword,))) if kind.prefix_keyword else None
             return RouterMatch(kind, prefix)
-        if self.is_external(dotted):
-            return None  # built by some other library: a cache, a mock, a client
         return _UNKNOWN
 
     def _router_from_project(self, origin: str) -> RouterMatch | object | None:
@@ -123,49 +136,182 @@ class DiscoveryContext:
             return _UNKNOWN
         if definition.kind != "call":
             return None
-        kind = _CONSTRUCTOR_INDEX.get(package_and_name(definition.dotted[0]))
+        callee = definition.dotted[0]
+        kind = _CONSTRUCTOR_INDEX.get(package_and_name(callee))
+        if kind is None and not self.is_external(callee, definition.path):
+            kind = self.router_class_kind(callee, definition.path)
         if kind is None:
             return None
         prefix = dict(definition.keywords).get(kind.prefix_keyword or "")
         return RouterMatch(kind, prefix, (os.path.abspath(definition.path), definition.name))
 
-    def mounts(self, match: RouterMatch) -> list[tuple[str, bool]]:
-        """Where the project mounts this router: (prefix, replaces the router's own)."""
+    def router_class_kind(self, dotted: str, home: str) -> RouterKind | None:
+        """The router kind a project class inherits (``class PrefectRouter(APIRouter)``),
+        through its bases in this file and the project's modules; None for any other class."""
+        here = self.source.filename
+        pending = [(dotted, home)]
+        seen: set[tuple[str, str]] = set()
+        while pending and len(seen) < MAX_HOPS * 4:
+            name, where = pending.pop()
+            if (name, where) in seen:
+                continue
+            seen.add((name, where))
+            kind = _CONSTRUCTOR_INDEX.get(package_and_name(name))
+            if kind is not None:
+                return kind
+            local = self.source.classes.get(name) if where == here else None
+            if local is not None:
+                pending.extend((base, here) for base in map(self.source.dotted_name, local.bases) if base)
+            elif "." in name and not self.is_external(name, where):
+                pending.extend(self._project_bases(name, where) or self._reexported(name, where))
+        return None
+
+    def _reexported(self, dotted: str, home: str) -> list[tuple[str, str]]:
+        """``from fastapi import APIRouter`` in the project module ``dotted`` names: the origin."""
+        module, _, name = dotted.rpartition(".")
+        path = self.resolver.find_module_file(home, module or ".") if self.resolver else None
+        source = self.resolver.source_file(path) if self.resolver and path else None
+        origin = source.imports.get(name) if source is not None else None
+        return [(origin, path)] if origin and path else []
+
+    def router_matches(self, receiver: ast.expr) -> list[RouterMatch] | object | None:
+        """Every router ``receiver`` may hold: one router object, or each router of a
+        loop over a literal list (``for bp in (orders, refunds):``), or each router this
+        file passes to the enclosing function's parameter (``def add_rules(bp): ...``
+        called as ``add_rules(orders)``). _UNKNOWN when none can be traced."""
+        if isinstance(receiver, ast.Name) and receiver.id not in self.source.assignments:
+            if receiver.id not in self.source.imports:
+                found = self._bound_routers(receiver.id, receiver.lineno, 0)
+                if found:
+                    return found
+        match = self.router_for(receiver)
+        return [match] if isinstance(match, RouterMatch) else match
+
+    def _bound_routers(self, name: str, line: int, depth: int) -> list[RouterMatch]:
+        """The routers a loop variable or a parameter ``name`` used on ``line`` is bound to."""
+        if depth > 2:
+            return []
+        found: list[RouterMatch] = []
+        for element in self.loop_elements(name, line):
+            match = self.router_of_expression(element)
+            if isinstance(match, RouterMatch):
+                found.append(match)
+        if found:
+            return found
+        function, position = self._parameter_of(name, line)
+        if function is None:
+            return []
+        for call in self.source.calls_to(frozenset({function.name})):
+            if not isinstance(call.func, ast.Name):
+                continue
+            argument = call_argument(call, position, (name,))
+            if isinstance(argument, ast.Name) and argument.id not in self.source.assignments:
+                found += self._bound_routers(argument.id, call.lineno, depth + 1)
+            elif argument is not None:
+                match = self.router_of_expression(argument)
+                if isinstance(match, RouterMatch):
+                    found.append(match)
+        return found
+
+    def loop_elements(self, name: str, line: int) -> list[ast.expr]:
+        """``for name in (a, b):`` (or over a name bound to a literal list) around ``line``."""
+        for statement in self.source.statements:
+            if not isinstance(statement, (ast.For, ast.AsyncFor)) or getattr(statement.target, "id", None) != name:
+                continue
+            if not statement.lineno <= line <= (statement.end_lineno or statement.lineno):
+                continue
+            iterable = statement.iter
+            if isinstance(iterable, ast.Name):
+                values = self.source.assignments.get(iterable.id, [])
+                iterable = values[0] if len(values) == 1 else iterable
+            if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+                return [element for element in iterable.elts if not isinstance(element, ast.Starred)]
+        return []
+
+    def _parameter_of(self, name: str, line: int) -> tuple[FunctionNode | None, int | None]:
+        """The module-level function around ``line`` that takes ``name``, and its position."""
+        for function in self.source.functions.values():
+            if function.lineno < line <= (function.end_lineno or function.lineno):
+                arguments = [*function.args.posonlyargs, *function.args.args]
+                positions = [index for index, argument in enumerate(arguments) if argument.arg == name]
+                if positions:
+                    return function, positions[0]
+                if any(argument.arg == name for argument in function.args.kwonlyargs):
+                    return function, None
+        return None, None
+
+    def router_of_expression(self, node: ast.expr) -> RouterMatch | object | None:
+        """A router named by a name, a dotted name (``api.orders.router``) or built by a call."""
+        if isinstance(node, ast.Name):
+            return self._router_for_name(node.id)
+        if isinstance(node, ast.Call):
+            return self._router_from_value(node)
+        dotted = self.source.dotted_name(node)
+        if dotted is None:
+            return _UNKNOWN
+        if self.source.imported_name(node) and self.is_external(dotted):
+            return None
+        return self._router_from_project(dotted)
+
+    def mounts(self, match: RouterMatch) -> list[tuple[str | None, bool]]:
+        """Where the project mounts this router: (prefix, replaces the router's own), the
+        prefix None where a mount's prefix is not a literal (the path is unknown)."""
         if self.project_index is None or match.home is None:
             return []
         return self.project_index.mounts_for(*match.home)
 
+    def full_paths(self, match: RouterMatch, route: str | None) -> list[str | None]:
+        """The paths a client calls for ``route`` on this router: its own prefix and every
+        chain of mounts above it (None: a part of the path is unknown)."""
+        paths: list[str | None] = []
+        for mount, replaces in self.mounts(match) or [("", False)]:
+            path = None if mount is None else join_path(mount, route if replaces else join_path(match.prefix, route))
+            if path not in paths:
+                paths.append(path)
+        return paths
+
     def resolve_router(self, receiver: ast.expr, attribute: str, call: ast.Call) -> RouterMatch | None:
         """A traced router, or a plausible one in a file that imports its framework."""
-        match = self.router_for(receiver)
-        if isinstance(match, RouterMatch):
-            return match
-        if match is None:
-            return None
+        matches = self.resolve_routers(receiver, attribute, call)
+        return matches[0] if matches else None
+
+    def resolve_routers(self, receiver: ast.expr, attribute: str, call: ast.Call) -> list[RouterMatch]:
+        """Every traced router ``receiver`` may hold, or a plausible one in a file that
+        imports its framework."""
+        matches = self.router_matches(receiver)
+        if isinstance(matches, list):
+            return matches
+        if matches is None:
+            return []
         first = literal_string(call.args[0]) if call.args else None
         if first is None or not (first == "" or first.startswith("/")):
-            return None
+            return []
         for kind in ROUTER_KINDS:
             if kind.framework in frameworks_imported(self.source) and (
                 attribute in kind.verb_decorators or attribute in kind.route_decorators
             ):
-                return RouterMatch(kind)
-        return None
+                return [RouterMatch(kind)]
+        return []
 
     def registering_router(self, receiver: ast.expr, frameworks: tuple[str, ...]) -> RouterMatch | None:
-        """The router of a registration call (``app.add_url_rule``), by framework.
+        """The router of a registration call (``app.add_url_rule``), by framework."""
+        matches = self.registering_routers(receiver, frameworks)
+        return matches[0] if matches else None
+
+    def registering_routers(self, receiver: ast.expr, frameworks: tuple[str, ...]) -> list[RouterMatch]:
+        """Every router a registration call (``app.add_url_rule``) may register on.
 
         An untraceable receiver counts when the file imports one of ``frameworks``.
         """
-        match = self.router_for(receiver)
-        if isinstance(match, RouterMatch):
-            return match if match.kind.framework in frameworks else None
-        if match is None:
-            return None
+        matches = self.router_matches(receiver)
+        if isinstance(matches, list):
+            return [match for match in matches if match.kind.framework in frameworks]
+        if matches is None:
+            return []
         for kind in ROUTER_KINDS:
             if kind.framework in frameworks and kind.framework in frameworks_imported(self.source):
-                return RouterMatch(kind)
-        return None
+                return [RouterMatch(kind)]
+        return []
 
     def is_external(self, origin: str, from_file: str | None = None) -> bool:
         """An import from a package outside the project (a framework or any library)."""

@@ -31,14 +31,14 @@ def registrations(context: DiscoveryContext) -> Iterator[Registration]:
         if not isinstance(func, ast.Attribute):
             continue
         if func.attr == "add_url_rule":
-            match = context.registering_router(func.value, _FRAMEWORKS)
-            if match is None:
-                continue
             target = context.target_name(call_argument(call, 2, ("view_func",)))
             rule = literal_string(call_argument(call, 0, ("rule",)))
-            if target:
-                methods = methods_from(call_argument(call, None, ("methods",)))
-                yield Registration.to(target, join_path(match.prefix, rule), match.kind.framework, methods or ("GET",))
+            methods = methods_from(call_argument(call, None, ("methods",))) or ("GET",)
+            if target is None:
+                continue
+            for match in context.registering_routers(func.value, _FRAMEWORKS):
+                for path in context.full_paths(match, rule):
+                    yield Registration.to(target, path, match.kind.framework, methods)
         elif func.attr == "add_resource" and "flask" in frameworks_imported(context.source):
             target = context.target_name(call_argument(call, 0, ("resource",)))
             for url in call.args[1:]:

@@ -34,23 +34,19 @@ def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
 
 def _router_decorator(context, handler, cls, call: ast.Call, func: ast.Attribute) -> Iterator[Endpoint]:
     attribute = func.attr
-    match = context.resolve_router(func.value, attribute, call)
-    if match is None:
-        return
-    kind = match.kind
-    if attribute in kind.verb_decorators:
-        methods = kind.verb_decorators[attribute]
-        path_node = call_argument(call, 0, kind.path_keywords)
-    elif attribute in kind.route_decorators:
-        methods = methods_from(call_argument(call, kind.methods_position, (kind.methods_keyword,)))
-        methods = methods or kind.default_methods
-        path_node = call_argument(call, kind.path_position, kind.path_keywords)
-    else:
-        return
-    route = literal_string(path_node)
-    for mount, replaces in context.mounts(match) or [(None, False)]:
-        path = join_path(mount, route if replaces else join_path(match.prefix, route))
-        yield from context.endpoints(handler, cls, methods, path, kind.framework)
+    for match in context.resolve_routers(func.value, attribute, call):
+        kind = match.kind
+        if attribute in kind.verb_decorators:
+            methods = kind.verb_decorators[attribute]
+            path_node = call_argument(call, 0, kind.path_keywords)
+        elif attribute in kind.route_decorators:
+            methods = methods_from(call_argument(call, kind.methods_position, (kind.methods_keyword,)))
+            methods = methods or kind.default_methods
+            path_node = call_argument(call, kind.path_position, kind.path_keywords)
+        else:
+            continue
+        for path in context.full_paths(match, literal_string(path_node)):
+            yield from context.endpoints(handler, cls, methods, path, kind.framework)
 
 
 def _standalone_decorator(context, handler, cls, call: ast.Call) -> Iterator[Endpoint]:

@@ -324,10 +324,30 @@ PYRAMID_VIEW_DEFAULTS = frozenset({("pyramid", "view_defaults")})
 #: Falcon responders: ``on_<verb>`` or ``on_<verb>_<suffix>`` on any class of a falcon file.
 FALCON_RESPONDER_PREFIX = "on_"
 
-#: Calls that mount a router under a prefix elsewhere: attribute -> (prefix keyword,
-#: whether it replaces the router's own prefix). FastAPI's ``include_router(prefix=)``
-#: prepends; Flask's ``register_blueprint(url_prefix=)`` replaces the blueprint's.
-MOUNT_CALLS = {"include_router": ("prefix", False), "register_blueprint": ("url_prefix", True)}
+
+class MountCall(NamedTuple):
+    """A call that serves a router or sub-application under a prefix (``parent.<name>(...)``)."""
+
+    #: Where the prefix is: a positional index (None: keyword only) and its keyword.
+    prefix_position: int | None
+    prefix_keyword: str
+    #: Where the mounted router/app is.
+    child_position: int
+    child_keywords: tuple[str, ...]
+    #: Whether a prefix given here replaces the child's own (Flask) or is put before it.
+    replaces: bool = False
+
+
+#: Calls that mount a router under a prefix elsewhere, by attribute name. FastAPI's
+#: ``include_router(prefix=)`` prepends to the router's own prefix; Flask's
+#: ``register_blueprint(url_prefix=)`` replaces the blueprint's; Starlette/FastAPI
+#: ``mount("/api", app=sub)`` serves a sub-application; Ninja ``add_router("/x", router)``.
+MOUNT_CALLS = {
+    "include_router": MountCall(None, "prefix", 0, ("router",)),
+    "register_blueprint": MountCall(None, "url_prefix", 0, ("blueprint",), replaces=True),
+    "mount": MountCall(0, "path", 1, ("app",)),
+    "add_router": MountCall(0, "prefix", 1, ("router",)),
+}
 
 #: Route constructors used in route lists: (package, name) -> (framework, path idx, handler idx).
 ROUTE_CONSTRUCTORS = {
@@ -377,7 +397,7 @@ REGISTRATION_TEXT = (
     r"Application\(",
     "add_handlers",
     r"web\.view\(",
-    *sorted(MOUNT_CALLS),
+    *(rf"\.{name}\(" for name in sorted(MOUNT_CALLS)),
 )
 
 #: Frameworks whose registrations give a function in another file its methods, so the

@@ -39,8 +39,9 @@ class ProjectFacts(Protocol):
         """Registrations found in other files whose target lives in ``filename``."""
         ...
 
-    def mounts_for(self, filename: str, name: str) -> list[tuple[str, bool]]:
-        """Where a router object is mounted: (prefix, whether it replaces its own)."""
+    def mounts_for(self, filename: str, name: str) -> list[tuple[str | None, bool]]:
+        """Where a router object is mounted: (prefix above its own, None when unknown;
+        whether it replaces its own), every chain of mounts up to the app."""
         ...
 
     def fact(self, name: str, for_file: str) -> frozenset[str]:

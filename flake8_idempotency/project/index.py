@@ -28,7 +28,8 @@ from collections.abc import Iterator
 
 from ..analysis.project_modules import ProjectResolver, Symbol
 from ..discovery import DiscoveryContext, elsewhere_registrations
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS, REGISTRATION_TEXT
+from ..discovery.context import RouterMatch
+from ..knowledge.frameworks import FRAMEWORK_PACKAGES, MOUNT_CALLS, REGISTRATION_TEXT, ROUTER_KINDS
 from ..lazy_pattern import LazyPattern
 from ..model.endpoint import join_path
 from ..model.project import FactCollector
@@ -73,7 +74,7 @@ class ProjectIndex:
         self._combined_file = cache_path("combined", self.root, cache_key)
         self._registrations: dict[str, list] | None = None
         #: (router's file, router's name) -> (prefix it is mounted under, replaces its own)
-        self._mounts: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+        self._mounts: dict[tuple[str, str], list[tuple[str | None, bool]]] = {}
         #: fact name -> (scope directory, values found in one file there)
         self._facts: dict[str, list[tuple[str, frozenset[str]]]] = {}
 
@@ -82,7 +83,7 @@ class ProjectIndex:
         found = self._built_registrations().get(os.path.abspath(filename), ())
         return [_registration(fields) for fields in found]
 
-    def mounts_for(self, filename: str, name: str) -> list[tuple[str, bool]]:
+    def mounts_for(self, filename: str, name: str) -> list[tuple[str | None, bool]]:
         """Where a router object (``name`` in ``filename``) is mounted: (prefix, whether
         it replaces the router's own prefix), from anywhere in the project."""
         self._built_registrations()
@@ -161,11 +162,10 @@ class ProjectIndex:
         if not registers:
             return extract
         if "urlpatterns" in source.assignments:
-            extract["urlconf"] = [
-                [route, kind, [target.filename, target.name] if isinstance(target, Symbol) else target]
-                for route, kind, target in _urlconf_entries(self._resolver, source)
-            ]
-            extract["routers"] = _routers(self._resolver, source)
+            extract["urlconf"] = list(_urlconf_entries(self._resolver, source))
+        routers = _routers(self._resolver, source)
+        if routers:
+            extract["routers"] = routers
         mounts = _mounts(self._resolver, source)
         if mounts:
             extract["mounts"] = mounts
@@ -188,11 +188,16 @@ def _combine(extracts: dict[str, list]) -> dict:
             registrations.setdefault(target_file, []).append(fields)
         facts += extract.get("facts", ())
         mounts += extract.get("mounts", ())
-    urlconfs = {path: entry[2] for path, entry in extracts.items() if "urlconf" in entry[2]}
-    for symbol, registration in _django_routes(urlconfs):
+    urlconfs = {path: entry[2]["urlconf"] for path, entry in extracts.items() if "urlconf" in entry[2]}
+    routers = {
+        (os.path.abspath(path), name): viewsets
+        for path, entry in extracts.items()
+        for name, viewsets in entry[2].get("routers", {}).items()
+    }
+    for symbol, registration in _django_routes(urlconfs, routers):
         fields = _registration_fields(registration._replace(target=symbol.name))
         registrations.setdefault(symbol.filename, []).append(fields)
-    return {"registrations": registrations, "facts": facts, "mounts": mounts}
+    return {"registrations": registrations, "facts": facts, "mounts": _mount_prefixes(mounts)}
 
 
 def _elsewhere(resolver: ProjectResolver, path: str, reference: str) -> Symbol | None:
@@ -219,26 +224,42 @@ def _registration(fields: list) -> Registration:
     return Registration(target, path, framework, tuple(methods) if methods is not None else None, reference, detail)
 
 
-def _django_routes(urlconfs: dict[str, dict]) -> Iterator[tuple[Symbol, Registration]]:
+#: How many entries one URLconf's nested include() lists may hold in all.
+MAX_URLCONF_ENTRIES = 5000
+
+_Routers = dict[tuple[str, str], list[list[str]]]
+
+
+def _django_routes(urlconfs: dict[str, list], routers: _Routers) -> Iterator[tuple[Symbol, Registration]]:
     """Django URLconfs from their roots (modules nobody includes), prefixes joined."""
-    included = {target for extract in urlconfs.values() for _, kind, target in extract["urlconf"] if kind == "include"}
+    included = {target for entries in urlconfs.values() for target in _included_files(entries)}
     for path in sorted(urlconfs):
         if path not in included:
-            yield from _walk_urlconf(urlconfs, path, "", 0)
+            yield from _walk_urlconf(urlconfs, routers, urlconfs[path], "", 0, frozenset({path}))
+
+
+def _included_files(entries: list) -> Iterator[str]:
+    for _, kind, target in entries:
+        if kind == "include":
+            yield target
+        elif kind == "patterns":
+            yield from _included_files(target)
 
 
 def _walk_urlconf(
-    urlconfs: dict[str, dict], path: str, prefix: str, depth: int
+    urlconfs: dict[str, list], routers: _Routers, entries: list, prefix: str, depth: int, seen: frozenset[str]
 ) -> Iterator[tuple[Symbol, Registration]]:
-    if depth > MAX_INCLUDE_DEPTH or path not in urlconfs:
+    if depth > MAX_INCLUDE_DEPTH:
         return
-    extract = urlconfs[path]
-    for route, kind, target in extract["urlconf"]:
+    for route, kind, target in entries:
         full = _join_django(prefix, route)
         if kind == "include":
-            yield from _walk_urlconf(urlconfs, target, full, depth + 1)
+            if target in urlconfs and target not in seen:  # a cycle is cut
+                yield from _walk_urlconf(urlconfs, routers, urlconfs[target], full, depth + 1, seen | {target})
+        elif kind == "patterns":
+            yield from _walk_urlconf(urlconfs, routers, target, full, depth + 1, seen)
         elif kind == "router":
-            for filename, name, collection in extract["routers"].get(target, ()):
+            for filename, name, collection in routers.get((target[0], target[1]), ()):
                 viewset = Symbol(filename, name)
                 base = _join_django(full, collection)
                 yield viewset, Registration(viewset.name, join_path(None, base), "drf", detail=False)
@@ -254,26 +275,64 @@ def _join_django(prefix: str, route: str) -> str:
     return prefix + route
 
 
-def _urlconf_entries(resolver: ProjectResolver, source: SourceFile) -> Iterator[tuple[str, str, object]]:
-    """(route, kind, target): kind ``include`` (target: module file), ``router``
-    (target: router variable name) or ``view`` (target: Symbol)."""
+def _urlconf_entries(resolver: ProjectResolver, source: SourceFile) -> Iterator[list]:
+    """``[route, kind, target]``: kind ``include`` (target: module file), ``router``
+    (target: the router's [file, name]), ``view`` (target: [file, name]) or ``patterns``
+    (target: the entries of a list included in place: ``include([...])``)."""
+    budget = [MAX_URLCONF_ENTRIES]
     for values in source.assignments.get("urlpatterns", []):
-        elements = values.elts if isinstance(values, (ast.List, ast.Tuple)) else [values]
-        if isinstance(values, ast.BinOp):  # [...] + router.urls
-            elements = [*getattr(values.left, "elts", [values.left]), values.right]
-        for element in elements:
-            yield from _urlconf_entry(resolver, source, element)
+        yield from _pattern_list(resolver, source, values, 0, budget)
     for node in ast.walk(source.tree):  # urlpatterns += [...] / += router.urls
         if isinstance(node, ast.AugAssign) and getattr(node.target, "id", None) == "urlpatterns":
-            for element in getattr(node.value, "elts", [node.value]):
-                yield from _urlconf_entry(resolver, source, element)
+            yield from _pattern_list(resolver, source, node.value, 0, budget)
+
+
+def _pattern_list(
+    resolver: ProjectResolver, source: SourceFile, node: ast.expr, depth: int, budget: list[int]
+) -> Iterator[list]:
+    """The entries of a list of URL patterns: a literal, ``a + b``, a name of this file
+    bound to one, ``router.urls``."""
+    if depth > MAX_INCLUDE_DEPTH:
+        return
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        yield from _pattern_list(resolver, source, node.left, depth + 1, budget)
+        yield from _pattern_list(resolver, source, node.right, depth + 1, budget)
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        for element in node.elts:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            if isinstance(element, ast.Starred):
+                yield from _pattern_list(resolver, source, element.value, depth + 1, budget)
+            else:
+                yield from _urlconf_entry(resolver, source, element, depth, budget)
+    elif isinstance(node, ast.Name) and node.id != "urlpatterns":
+        values = source.assignments.get(node.id, [])
+        if len(values) == 1:
+            yield from _pattern_list(resolver, source, values[0], depth + 1, budget)
+    else:
+        router = _router_home(resolver, source, node)
+        if router is not None:
+            yield ["", "router", router]
+
+
+def _router_home(resolver: ProjectResolver, source: SourceFile, node: ast.expr) -> list[str] | None:
+    """``router.urls`` -> the router's [file, name], in this file or imported."""
+    if not (isinstance(node, ast.Attribute) and node.attr == "urls" and isinstance(node.value, ast.Name)):
+        return None
+    name = node.value.id
+    if name in source.imports:
+        definition = resolver.lookup(source.filename, source.imports[name])
+        return [os.path.abspath(definition.path), definition.name] if definition is not None else None
+    return [os.path.abspath(source.filename), name]
 
 
 def _urlconf_entry(
-    resolver: ProjectResolver, source: SourceFile, element: ast.expr
-) -> Iterator[tuple[str, str, object]]:
-    if isinstance(element, ast.Attribute) and element.attr == "urls" and isinstance(element.value, ast.Name):
-        yield "", "router", element.value.id
+    resolver: ProjectResolver, source: SourceFile, element: ast.expr, depth: int, budget: list[int]
+) -> Iterator[list]:
+    router = _router_home(resolver, source, element)
+    if router is not None:
+        yield ["", "router", router]
         return
     if not isinstance(element, ast.Call):
         return
@@ -285,16 +344,27 @@ def _urlconf_entry(
     if route is None or view is None:
         return
     if isinstance(view, ast.Call) and (source.dotted_name(view.func) or "").endswith("include"):
-        included = view.args[0] if view.args else None
+        included = call_argument(view, 0, ("arg",))
         if isinstance(included, ast.Tuple) and included.elts:
-            included = included.elts[0]
-        if isinstance(included, ast.Attribute) and included.attr == "urls" and isinstance(included.value, ast.Name):
-            yield route, "router", included.value.id
+            included = included.elts[0]  # include((patterns, app_name))
+        if included is None:
             return
-        module = literal_string(included) or (source.dotted_name(included) if included is not None else None)
+        module = literal_string(included)
+        if module is None and isinstance(included, (ast.Name, ast.Attribute)) and (
+            isinstance(included, ast.Attribute) or included.id in source.imports
+        ):
+            module = source.dotted_name(included)  # include(orders.urls)
         found = resolver.find_module_file(source.filename, module) if module else None
         if found:
-            yield route, "include", os.path.abspath(found)
+            yield [route, "include", os.path.abspath(found)]
+            return
+        router = _router_home(resolver, source, included)
+        if router is not None:
+            yield [route, "router", router]
+            return
+        entries = list(_pattern_list(resolver, source, included, depth + 1, budget))
+        if entries:
+            yield [route, "patterns", entries]
         return
     if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
         view = view.func.value
@@ -305,28 +375,164 @@ def _urlconf_entry(
         resolver.resolve_symbol(source.filename, reference) if "." in reference else Symbol(source.filename, reference)
     )
     if symbol is not None:
-        yield route, "view", Symbol(os.path.abspath(symbol.filename), symbol.name)
+        yield [route, "view", [os.path.abspath(symbol.filename), symbol.name]]
 
 
 def _mounts(resolver: ProjectResolver, source: SourceFile) -> list[list[object]]:
-    """``app.include_router(orders.router, prefix="/api")`` -> ``[[orders file, "router", "/api", False]]``."""
-    found: list[tuple[str, str, str, bool]] = []
+    """The file's mounts as edges ``[child file, child, parent file, parent, prefix,
+    replaces, alias, parent's own prefix]``: ``app.include_router(orders.router,
+    prefix="/api")`` serves ``orders.router`` under ``app`` at ``/api``. A prefix that is
+    not a literal is None (unknown). Alias edges say that a name holds another node's
+    object: ``api = create_api()`` holds what ``create_api`` returns (``create_api()``),
+    which is the ``api_app`` it built."""
+    context = DiscoveryContext(source, resolver)
+    here = os.path.abspath(source.filename)
+    found: list[list[object]] = []
+    mounted_names: set[str] = set()
     for call in source.calls_to(frozenset(MOUNT_CALLS)):
-        attribute = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        keyword, replaces = MOUNT_CALLS.get(attribute, (None, False))
-        prefix = literal_string(call_argument(call, None, (keyword,))) if keyword else None
-        mounted = call_argument(call, 0, ("router", "blueprint"))
-        reference = source.dotted_name(mounted) if prefix and mounted is not None else None
-        if reference is None:
+        if not isinstance(call.func, ast.Attribute):
             continue
-        symbol = (
-            resolver.resolve_symbol(source.filename, reference)
-            if "." in reference
-            else Symbol(source.filename, reference)
-        )
-        if symbol is not None and prefix:
-            found.append((os.path.abspath(symbol.filename), symbol.name, prefix, replaces))
-    return [list(mount) for mount in sorted(found)]
+        mount = MOUNT_CALLS[call.func.attr]
+        child = call_argument(call, mount.child_position, mount.child_keywords)
+        parents = context.router_matches(call.func.value)
+        if child is None or parents is None:
+            continue  # not a router: ``session.mount("https://", adapter)``
+        if not isinstance(parents, list) or not parents:  # untraceable: a name of this file, no own prefix
+            if not isinstance(call.func.value, ast.Name):
+                continue
+            parents = [RouterMatch(ROUTER_KINDS[0], None, (here, call.func.value.id))]
+        prefix_node = call_argument(call, mount.prefix_position, (mount.prefix_keyword,))
+        prefix = "" if prefix_node is None else _constant(source, prefix_node)
+        for home in _child_homes(context, child, call.lineno):
+            for parent in parents:
+                if parent.home is not None and parent.home != home:
+                    replaces = mount.replaces and prefix_node is not None  # Flask: only a prefix given here
+                    found.append([*home, *parent.home, prefix, replaces, False, parent.prefix or ""])
+        if isinstance(child, ast.Name):
+            mounted_names.add(child.id)
+    if found:  # a file that mounts nothing builds no app that others mount
+        found += _aliases(context, here, mounted_names)
+    unique = {json_key(edge): edge for edge in found}
+    return [unique[key] for key in sorted(unique)]
+
+
+def json_key(edge: list[object]) -> str:
+    return "\0".join(map(str, edge))
+
+
+def _constant(source: SourceFile, node: ast.expr) -> str | None:
+    """A prefix: a string literal, or a name this file binds once to one (``API = "/v1"``)."""
+    if isinstance(node, ast.Name):
+        values = source.assignments.get(node.id, [])
+        node = values[0] if len(values) == 1 else node
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _child_homes(context: DiscoveryContext, node: ast.expr, line: int) -> list[tuple[str, str]]:
+    """Where the mounted object(s) are defined: a router, each router of a loop over a
+    literal list (``for router in ROUTERS: app.include_router(router)``), or a name."""
+    if isinstance(node, ast.Name) and node.id not in context.source.assignments:
+        elements = context.loop_elements(node.id, line)
+        if elements:
+            return [home for element in elements for home in _child_homes(context, element, line)]
+    match = context.router_of_expression(node)
+    if isinstance(match, RouterMatch) and match.home is not None:
+        return [match.home]
+    if isinstance(node, ast.Name) and node.id in context.source.assignments:
+        return [(os.path.abspath(context.source.filename), node.id)]
+    dotted = context.source.dotted_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    if dotted is None or context.resolver is None or context.is_external(dotted):
+        return []
+    definition = context.resolver.lookup(context.source.filename, dotted)
+    if definition is not None:
+        return [(os.path.abspath(definition.path), definition.name)]
+    symbol = context.resolver.resolve_symbol(context.source.filename, dotted)
+    return [(symbol.filename, symbol.name)] if symbol is not None else []
+
+
+def _aliases(context: DiscoveryContext, here: str, mounted_names: set[str]) -> list[list[object]]:
+    """``return app`` in a factory ``create_api`` (an app or router it built) and
+    ``api = create_api()`` for a name this file mounts: alias edges, no prefix."""
+    source = context.source
+    found: list[list[object]] = []
+    for function in source.functions.values():
+        for node in ast.walk(function):
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+                match = context.router_for(node.value)
+                if isinstance(match, RouterMatch) and match.home is not None:
+                    found.append([*match.home, here, function.name + "()", "", False, True, ""])
+    for name in sorted(mounted_names):
+        for value in source.assignments.get(name, ()):
+            if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
+                continue
+            dotted = source.dotted_name(value.func)
+            if not dotted:
+                continue
+            if isinstance(value.func, ast.Name) and value.func.id in source.functions:
+                found.append([here, dotted + "()", here, name, "", False, True, ""])
+            elif context.resolver is not None and not context.is_external(dotted):
+                definition = context.resolver.lookup(source.filename, dotted)
+                if definition is not None and definition.kind == "function":
+                    factory = [os.path.abspath(definition.path), definition.name + "()"]
+                    found.append([*factory, here, name, "", False, True, ""])
+    return found
+
+
+#: At most this many mount chains are kept per router (every app that serves it).
+MAX_MOUNT_PATHS = 16
+
+
+def _mount_prefixes(edges: list[list]) -> list[list]:
+    """Each router's mounts, chains resolved: ``[file, name, prefix above its own, replaces]``.
+
+    A prefix is everything above the router's own, through every mount to an app that
+    nothing mounts (bounded, cycles cut); None where a part is not a literal. A chain
+    that ends in an alias nobody mounts (a factory's result used as is) adds nothing."""
+    upward: dict[tuple[str, str], list[tuple[tuple[str, str], str | None, bool, bool, str]]] = {}
+    own: dict[tuple[str, str], str] = {}
+    for child_file, child, parent_file, parent, prefix, replaces, alias, parent_own in edges:
+        upward.setdefault((child_file, child), []).append(((parent_file, parent), prefix, replaces, alias, parent_own))
+        own.setdefault((parent_file, parent), parent_own)
+
+    def above(node: tuple[str, str], via_alias: bool, seen: frozenset) -> list[str | None]:
+        """The full prefix of ``node``'s routes (its own included), per chain."""
+        found: list[str | None] = []
+        if len(seen) <= MAX_INCLUDE_DEPTH:
+            for parent, prefix, replaces, alias, _ in upward.get(node, ()):
+                if parent in seen:
+                    continue
+                for outer in above(parent, alias, seen | {node}):
+                    full = _join_prefix(outer, prefix if replaces else _join_prefix(prefix, own.get(node, "")))
+                    if full not in found and len(found) < MAX_MOUNT_PATHS:
+                        found.append(full)
+        if found:
+            return found
+        return [] if via_alias else [own.get(node, "")]
+
+    result = []
+    for node in sorted(upward):
+        chains: list[tuple[str | None, bool]] = []
+        for parent, prefix, replaces, alias, _ in upward[node]:
+            if parent == node:
+                continue
+            for outer in above(parent, alias, frozenset({node})):
+                entry = (_join_prefix(outer, prefix), replaces)
+                if entry not in chains and len(chains) < MAX_MOUNT_PATHS:
+                    chains.append(entry)
+        result += [[*node, prefix, replaces] for prefix, replaces in chains]
+    return result
+
+
+def _join_prefix(outer: str | None, inner: str | None) -> str | None:
+    if outer is None or inner is None:
+        return None
+    if not inner:
+        return outer
+    if not outer:
+        return inner
+    return outer.rstrip("/") + "/" + inner.lstrip("/")
 
 
 def _routers(resolver: ProjectResolver, source: SourceFile) -> dict[str, list[list[str]]]:

@@ -53,6 +53,14 @@ def _suppressed(summary: ProjectSummary) -> str:
     return f"{total} finding{'s' if total != 1 else ''} ({listed})"
 
 
+def _unknown_paths(summary: ProjectSummary) -> str:
+    """``3 of 40 endpoints (shown as ?: a mount or include whose prefix is not a literal)``."""
+    return (
+        f"{summary.unknown_paths} of {len(summary.reports)} endpoints"
+        " (shown as ?: the route or a prefix above it is not a literal, or nothing routes to it)"
+    )
+
+
 def _scope(summary: ProjectSummary) -> str:
     scope = f"{len(summary.reports)} endpoints in {summary.files} files"
     if summary.partial:
@@ -69,6 +77,8 @@ def render_text(summary: ProjectSummary) -> str:
     for check in CHECKS:
         count = summary.counts[check.name]
         lines.append(f"{check.counted + ':':<25} {count.total:>4}, {_passing(check, summary)}")
+    if summary.unknown_paths:
+        lines.append(f"unknown paths: {_unknown_paths(summary)}")
     if summary.suppressed_findings:
         lines.append(f"suppressed: {_suppressed(summary)}")
     for filename, reason in summary.skipped:
@@ -86,6 +96,8 @@ def render_markdown(summary: ProjectSummary) -> str:
     lines += ["| check | total | passing |", "|---|---:|---:|"]
     for check in CHECKS:
         lines.append(f"| {check.counted} | {summary.counts[check.name].total} | {_passing(check, summary)} |")
+    if summary.unknown_paths:
+        lines += ["", f"Unknown paths: {_unknown_paths(summary)}."]
     if summary.suppressed_findings:
         lines += ["", f"Suppressed: {_suppressed(summary)}."]
     lines += ["", "| endpoint | handler | file | status |", "|---|---|---|---|"]
@@ -136,6 +148,8 @@ def summary_data(summary: ProjectSummary) -> dict:
             for report in summary.reports
         ],
     }
+    if summary.unknown_paths:
+        data["unknown_paths"] = summary.unknown_paths
     if summary.suppressed_findings:
         data["suppressed"] = {"findings": summary.suppressed_findings, "endpoints": summary.suppressed_endpoints}
     if summary.skipped:

@@ -46,6 +46,11 @@ class ProjectSummary:
         return sum(len(report.suppressed) for report in self.reports)
 
     @property
+    def unknown_paths(self) -> int:
+        """Endpoints whose full path could not be resolved (shown as ``?``)."""
+        return sum(1 for report in self.reports if report.endpoint.path is None)
+
+    @property
     def suppressed_endpoints(self) -> int:
         """Endpoints that pass a check only because a finding of it was suppressed."""
         return sum(1 for report in self.reports if _passes_by_suppression(report))
