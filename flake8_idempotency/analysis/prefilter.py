@@ -10,6 +10,8 @@ discovery acts on in that file (see ``discovery/``):
 - a method named like a class-based view handler: ``def put(``, ``def destroy(``,
   ``def on_put(`` (the class's bases are checked later, maybe in another file);
 - a branch on the request method: ``request.method == "PUT"``;
+- a DRF base that provides endpoints with no method of the view (``ModelViewSet``,
+  ``UpdateModelMixin``, ``UpdateAPIView``);
 - a route table or registration call in the file: ``urlpatterns``, ``path(`` from
   ``django.urls``, ``add_url_rule(``, ``add_api_route(``, ``Route(``,
   ``router.add_put(``, ``web.post(``, ``post("/x", handler)``.
@@ -30,6 +32,7 @@ from ..knowledge.frameworks import (
     DJANGO_METHOD_DECORATORS,
     DRF_ACTION,
     DRF_API_VIEW,
+    DRF_PROVIDING_TEXT,
     FALCON_RESPONDER_PREFIX,
     FUNCTION_REGISTRATION_CALLS,
     FUNCTION_REGISTRATION_FRAMEWORKS,
@@ -78,6 +81,7 @@ _DECLARATION_PATTERNS = tuple(
         rf"\.add_(?:{_alternatives(name.removeprefix('add_') for name in _REGISTRATION_CALLS)})[ \t]*\(",
         rf"(?:{_alternatives(name for _, name in ROUTE_CONSTRUCTORS)})[ \t]*\(",
         rf"web\.(?:{_alternatives(_HELPER_NAMES)})[ \t]*\(",
+        *(re.escape(text) for text in DRF_PROVIDING_TEXT),
     )
 )
 #: aiohttp's helpers imported by name: ``post("/x", handler)`` (only in aiohttp files).

@@ -54,7 +54,10 @@ def discover_endpoints(
     found = list(_apply_registrations(context, found, routed_elsewhere))
     unique: dict[tuple[int, str, str | None], Endpoint] = {}
     for endpoint in found:
-        narrowed = endpoint._replace(body=body_for(endpoint.handler, endpoint.method))
+        # Narrowed to the method's branches; statements a module added after the
+        # handler's own (a DRF hook's body beside its action) are kept.
+        extra = endpoint.body[len(endpoint.handler.body):]
+        narrowed = endpoint._replace(body=body_for(endpoint.handler, endpoint.method) + extra)
         unique.setdefault((id(endpoint.handler), endpoint.method, endpoint.path), narrowed)
     # A known path beats "unknown" for the same handler and method.
     with_path = {(id(e.handler), e.method) for e in unique.values() if e.path is not None}

@@ -64,6 +64,8 @@ class DiscoveryContext:
         #: The project index (routes and mounts in other files), or a function that builds
         #: it: built only once a declaration needs its path or another file may route here.
         self.index = index
+        #: id(class) -> its ancestors' dotted names (asked by several modules).
+        self._ancestors: dict[int, list[str]] = {}
 
     @cached_property
     def project_index(self) -> ProjectFacts | None:
@@ -181,22 +183,31 @@ class DiscoveryContext:
     # -- class-based views ---------------------------------------------------
     def view_families(self, cls: ast.ClassDef) -> list[ViewFamily]:
         """Every view family among the class's ancestors (same file, then project)."""
+        ancestors = self.ancestors(cls)
+        return [family for dotted in ancestors for family in _VIEW_BASE_INDEX.get(package_and_name(dotted), ())]
+
+    def ancestors(self, cls: ast.ClassDef) -> list[str]:
+        """The dotted names of the class's ancestors, nearest first (same file, then project)."""
+        cached = self._ancestors.get(id(cls))
+        if cached is not None:
+            return cached
         here = self.source.filename
-        families: list[ViewFamily] = []
-        pending = [(self.source.dotted_name(base), here) for base in cls.bases]
+        found: list[str] = []
+        pending = [(self.source.dotted_name(base), here) for base in reversed(cls.bases)]
         seen: set[tuple[str | None, str]] = set()
         while pending and len(seen) < MAX_HOPS * 4:
             dotted, home = pending.pop()
             if not dotted or (dotted, home) in seen:
                 continue
             seen.add((dotted, home))
-            families.extend(_VIEW_BASE_INDEX.get(package_and_name(dotted), ()))
+            found.append(dotted)
             local = self.source.classes.get(dotted) if home == here else None
             if local is not None and local is not cls:
-                pending.extend((self.source.dotted_name(base), here) for base in local.bases)
+                pending.extend((self.source.dotted_name(base), here) for base in reversed(local.bases))
             elif "." in dotted and not self.is_external(dotted, home):
-                pending.extend(self._project_bases(dotted, home))
-        return families
+                pending.extend(reversed(self._project_bases(dotted, home)))
+        self._ancestors[id(cls)] = found
+        return found
 
     def _project_bases(self, dotted: str, home: str) -> list[tuple[str, str]]:
         definition = self.resolver.lookup(home, dotted) if self.resolver else None

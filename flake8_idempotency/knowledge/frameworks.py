@@ -227,6 +227,54 @@ DRF_DETAIL_HANDLERS = frozenset(
     {"retrieve", "update", "partial_update", "destroy", "perform_update", "perform_destroy"}
 )
 
+#: DRF hooks that run inside an action: a hook on the class serves the action's route
+#: and method (``perform_create`` is the POST endpoint when ``create`` is DRF's own).
+DRF_HOOK_ACTIONS = {"perform_create": "create", "perform_update": "update", "perform_destroy": "destroy"}
+
+#: DRF base classes that provide actions with no ``def`` in the view (endpoints a base
+#: class provides): ``(package, class)`` -> the actions it serves. A registered view
+#: whose own methods do not serve an action's method still serves it, at the class line.
+_DRF_LIST_RETRIEVE = ("list", "retrieve")
+_DRF_WRITES = ("create", "update", "partial_update", "destroy")
+DRF_PROVIDED_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("rest_framework", "ModelViewSet"): (*_DRF_LIST_RETRIEVE, *_DRF_WRITES),
+    ("rest_framework", "ReadOnlyModelViewSet"): _DRF_LIST_RETRIEVE,
+    ("rest_framework", "ListModelMixin"): ("list",),
+    ("rest_framework", "RetrieveModelMixin"): ("retrieve",),
+    ("rest_framework", "CreateModelMixin"): ("create",),
+    ("rest_framework", "UpdateModelMixin"): ("update", "partial_update"),
+    ("rest_framework", "DestroyModelMixin"): ("destroy",),
+    ("rest_framework", "ListAPIView"): ("list",),
+    ("rest_framework", "RetrieveAPIView"): ("retrieve",),
+    ("rest_framework", "CreateAPIView"): ("create",),
+    ("rest_framework", "ListCreateAPIView"): ("list", "create"),
+    ("rest_framework", "UpdateAPIView"): ("update", "partial_update"),
+    ("rest_framework", "DestroyAPIView"): ("destroy",),
+    ("rest_framework", "RetrieveUpdateAPIView"): ("retrieve", "update", "partial_update"),
+    ("rest_framework", "RetrieveDestroyAPIView"): ("retrieve", "destroy"),
+    ("rest_framework", "RetrieveUpdateDestroyAPIView"): ("retrieve", "update", "partial_update", "destroy"),
+}
+#: The methods each provided action serves (``update`` is PUT: PATCH is ``partial_update``).
+DRF_PROVIDED_METHODS = {
+    "list": ("GET",),
+    "retrieve": ("GET",),
+    "create": ("POST",),
+    "update": ("PUT",),
+    "partial_update": ("PATCH",),
+    "destroy": ("DELETE",),
+}
+#: What DRF's own action does, as the statements of the class-line endpoint: the hook it
+#: calls (a project override of the hook, or of the action, runs there).
+DRF_PROVIDED_BODIES = {
+    "create": "self.perform_create(self.get_serializer(data=request.data))",
+    "update": "self.perform_update(self.get_serializer(self.get_object(), data=request.data))",
+    "partial_update": "self.perform_update(self.get_serializer(self.get_object(), data=request.data, partial=True))",
+    "destroy": "self.perform_destroy(self.get_object())",
+}
+#: Text that names a DRF base providing actions (the pre-filter: a view with no handler
+#: method of its own still serves them).
+DRF_PROVIDING_TEXT = ("ModelViewSet", "ModelMixin", "APIView")
+
 #: DRF mixin hooks that run inside an action.
 _DRF_CREATE_HOOKS = {"create": ("POST",), "perform_create": ("POST",)}
 _DRF_UPDATE_HOOKS = {
