@@ -23,7 +23,7 @@ REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado, django)
 #: Those whose registrations the project index files under the handler's own file.
 #: Django's URLconfs are not among them: their paths need the include() chain above
 #: them, which the index joins itself.
-CROSS_FILE_REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado)
+CROSS_FILE_REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado, falcon)
 #: Modules that find endpoints from declarations on the handler itself.
 DECLARATION_MODULES = (routers, views, django, falcon, pyramid)
 

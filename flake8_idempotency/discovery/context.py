@@ -259,6 +259,18 @@ class DiscoveryContext:
         return Target(name, self.source.dotted_name(node) or name)
 
 
+def class_line_handler(cls: ast.ClassDef, name: str, arguments: str, statement: str) -> ast.FunctionDef:
+    """A stand-in ``def name(arguments): statement`` at the ``class`` line: the handler of
+    an endpoint a base class provides, running what the base runs."""
+    handler = ast.parse(f"def {name}({arguments}):\n    {statement}\n").body[0]
+    assert isinstance(handler, ast.FunctionDef)
+    for node in ast.walk(handler):
+        if hasattr(node, "lineno"):
+            node.lineno = node.end_lineno = cls.lineno  # type: ignore[attr-defined]
+            node.col_offset = node.end_col_offset = cls.col_offset  # type: ignore[attr-defined]
+    return handler
+
+
 def _unwrap(node: ast.expr | None) -> ast.expr | None:
     """``View.as_view()`` -> ``View``; ``Resource(store)`` -> ``Resource``.
 
@@ -289,4 +301,12 @@ def methods_from(node: ast.expr | None) -> tuple[str, ...] | None:
     return tuple(methods) or None
 
 
-__all__ = ["DiscoveryContext", "Registration", "RouterMatch", "Target", "join_path", "methods_from"]
+__all__ = [
+    "DiscoveryContext",
+    "Registration",
+    "RouterMatch",
+    "Target",
+    "class_line_handler",
+    "join_path",
+    "methods_from",
+]

@@ -31,7 +31,7 @@ from ..knowledge.frameworks import (
 from ..model.endpoint import Endpoint
 from ..model.source import FunctionNode
 from ..syntax import package_and_name
-from .context import DiscoveryContext
+from .context import DiscoveryContext, class_line_handler
 
 _PROVIDED_DETAIL = frozenset({"retrieve", "update", "partial_update", "destroy"})
 
@@ -97,7 +97,9 @@ def _provided(context: DiscoveryContext, served: dict[int, set[str]]) -> Iterato
             methods = tuple(m for m in DRF_PROVIDED_METHODS[action] if m not in own)
             if not methods:
                 continue
-            handler = _class_line_handler(cls, action)
+            handler = class_line_handler(
+                cls, action, "self, request, *args, **kwargs", DRF_PROVIDED_BODIES.get(action, "pass")
+            )
             for path in class_paths(context, cls, action in _PROVIDED_DETAIL):
                 yield from context.endpoints(handler, cls, methods, path, "drf")
 
@@ -115,19 +117,6 @@ def _provided_actions(context: DiscoveryContext, cls: ast.ClassDef) -> list[str]
             if action not in actions:
                 actions.append(action)
     return actions
-
-
-def _class_line_handler(cls: ast.ClassDef, action: str) -> ast.FunctionDef:
-    """A stand-in ``def <action>`` at the class line whose body is what DRF's action runs."""
-    text = DRF_PROVIDED_BODIES.get(action, "pass")
-    module = ast.parse(f"def {action}(self, request, *args, **kwargs):\n    {text}\n")
-    handler = module.body[0]
-    assert isinstance(handler, ast.FunctionDef)
-    for node in ast.walk(handler):
-        if hasattr(node, "lineno"):
-            node.lineno = node.end_lineno = cls.lineno  # type: ignore[attr-defined]
-            node.col_offset = node.end_col_offset = cls.col_offset  # type: ignore[attr-defined]
-    return handler
 
 
 def class_paths(context: DiscoveryContext, cls: ast.ClassDef, detail: bool) -> list[str | None]:

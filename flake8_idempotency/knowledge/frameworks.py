@@ -410,6 +410,7 @@ REGISTRATION_TRIGGERS = {
     "sanic": ("add_route",),
     "tornado": ("tornado",),
     "django": ("urls",),
+    "falcon": ("add_route",),
 }
 
 #: What makes the project index parse a file for routes it registers elsewhere
