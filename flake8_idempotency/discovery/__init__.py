@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ..model.endpoint import ANY_METHOD, Endpoint
-from . import aiohttp, asgi, django, falcon, flask, pyramid, routers, sanic, tornado, views
+from . import aiohttp, asgi, cornice, django, falcon, flask, pyramid, routers, sanic, tornado, views
 from .branches import body_for
 from .context import DiscoveryContext, Registration
 
@@ -25,7 +25,7 @@ REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado, django)
 #: them, which the index joins itself.
 CROSS_FILE_REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado, falcon)
 #: Modules that find endpoints from declarations on the handler itself.
-DECLARATION_MODULES = (routers, views, django, falcon, pyramid)
+DECLARATION_MODULES = (routers, views, django, falcon, pyramid, cornice)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.project_modules import ProjectResolver

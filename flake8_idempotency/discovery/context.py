@@ -15,7 +15,15 @@ from functools import cached_property
 from typing import NamedTuple
 
 from ..analysis.project_modules import MAX_HOPS, ProjectResolver
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS, ROUTER_KINDS, VIEW_FAMILIES, RouterKind, ViewFamily
+from ..knowledge.frameworks import (
+    FRAMEWORK_PACKAGES,
+    HTTP_VERBS,
+    ROUTER_KINDS,
+    VENDORED_PACKAGES,
+    VIEW_FAMILIES,
+    RouterKind,
+    ViewFamily,
+)
 from ..model.endpoint import Endpoint, join_path
 from ..model.project import ProjectFacts
 from ..model.registration import Registration, Target
@@ -28,6 +36,21 @@ class RouterMatch(NamedTuple):
     prefix: str | None = None
     #: Where the router object is defined: (absolute file, name), to find where it is mounted.
     home: tuple[str, str] | None = None
+
+
+def vendored_key(dotted: str) -> tuple[str, str]:
+    """``(package, name)`` of a dotted name, a vendored framework's package counting as
+    that framework's (``kinto.core.cornice.Service`` -> ``("cornice", "Service")``)."""
+    parts = dotted.split(".")
+    for part in parts[1:-1]:
+        if part in VENDORED_PACKAGES:
+            return part, parts[-1]
+    return package_and_name(dotted)
+
+
+def constructor_kind(dotted: str) -> RouterKind | None:
+    """The router kind a constructor builds, vendored copies included."""
+    return _CONSTRUCTOR_INDEX.get(package_and_name(dotted)) or _CONSTRUCTOR_INDEX.get(vendored_key(dotted))
 
 
 def frameworks_imported(source: SourceFile) -> frozenset[str]:
@@ -109,13 +132,36 @@ class DiscoveryContext:
         dotted = self.source.imported_name(value.func)
         if dotted is None:
             return _UNKNOWN
-        kind = _CONSTRUCTOR_INDEX.get(package_and_name(dotted))
+        kind = constructor_kind(dotted)
+        if kind is None and not self.is_external(dotted):
+            kind = self._project_router_class(dotted)
         if kind is not None:
             prefix = literal_string(call_argument(value, None, (kind.prefix_keyword,))) if kind.prefix_keyword else None
             return RouterMatch(kind, prefix)
         if self.is_external(dotted):
             return None  # built by some other library: a cache, a mock, a client
         return _UNKNOWN
+
+    def _project_router_class(self, dotted: str) -> RouterKind | None:
+        """A project class whose ancestors include a router class (``class Service(
+        cornice.Service)``, or a vendored copy of one)."""
+        if self.resolver is None:
+            return None
+        pending, home = [dotted], self.source.filename
+        seen: set[str] = set()
+        while pending and len(seen) < MAX_HOPS * 2:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            kind = constructor_kind(name)
+            if kind is not None:
+                return kind
+            definition = self.resolver.lookup(home, name) if not self.is_external(name, home) else None
+            if definition is not None and definition.kind == "class":
+                home = definition.path
+                pending.extend(definition.dotted)
+        return None
 
     def _router_from_project(self, origin: str) -> RouterMatch | object | None:
         if self.resolver is None:

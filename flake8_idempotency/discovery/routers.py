@@ -47,7 +47,7 @@ def _router_decorator(context, handler, cls, call: ast.Call, func: ast.Attribute
         path_node = call_argument(call, kind.path_position, kind.path_keywords)
     else:
         return
-    route = literal_string(path_node)
+    route = literal_string(path_node) if kind.decorator_path else ""
     for mount, replaces in context.mounts(match) or [(None, False)]:
         path = join_path(mount, route if replaces else join_path(match.prefix, route))
         yield from context.endpoints(handler, cls, methods, path, kind.framework)

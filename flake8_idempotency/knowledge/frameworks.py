@@ -22,6 +22,7 @@ FRAMEWORK_PACKAGES = {
     "blacksheep": "blacksheep",
     "bottle": "bottle",
     "chalice": "chalice",
+    "cornice": "cornice",
     "django": "django",
     "falcon": "falcon",
     "fastapi": "fastapi",
@@ -55,7 +56,7 @@ FRAMEWORK_NAMES = (
     "Litestar",
     "Tornado",
     "Falcon",
-    "Pyramid",
+    "Pyramid (and cornice)",
     "Bottle",
     "Chalice",
     "Robyn",
@@ -85,6 +86,9 @@ class RouterKind(NamedTuple):
     #: Constructor keyword holding a URL prefix (``APIRouter(prefix=...)``).
     prefix_keyword: str | None = None
     default_methods: tuple[str, ...] = ("GET",)
+    #: False when the decorators take no path: the constructor's is the whole path
+    #: (cornice ``Service(path="/x")`` with ``@svc.put()``).
+    decorator_path: bool = True
 
 
 def _verbs(*names: str) -> dict[str, tuple[str, ...]]:
@@ -162,6 +166,14 @@ ROUTER_KINDS: tuple[RouterKind, ...] = (
         constructors=frozenset({("robyn", "Robyn"), ("robyn", "SubRouter")}),
         verb_decorators=_COMMON_VERBS,
         prefix_keyword="prefix",
+    ),
+    RouterKind(
+        framework="cornice",
+        constructors=frozenset({("cornice", "Service")}),
+        verb_decorators=_verbs("get", "post", "put", "patch", "delete"),
+        route_decorators=frozenset(),
+        prefix_keyword="path",
+        decorator_path=False,
     ),
     RouterKind(
         framework="blacksheep",
@@ -365,9 +377,23 @@ DRF_API_VIEW = ("rest_framework", "api_view")
 #: DRF's extra-action decorator on viewset methods; ``methods=``, GET by default.
 DRF_ACTION = ("rest_framework", "action")
 
+#: Packages a project may vendor (copy under its own package, ``kinto.core.cornice``):
+#: a name whose module path has such a component counts as that package's.
+VENDORED_PACKAGES = frozenset({"cornice"})
+
+#: cornice's class-based resources: ``@resource(collection_path=..., path=...)``; a
+#: ``collection_<verb>`` method serves the collection path, ``<verb>`` the item path.
+CORNICE_RESOURCE = frozenset({("cornice", "resource")})
+CORNICE_COLLECTION_PREFIX = "collection_"
+
 #: Pyramid's view declarations.
 PYRAMID_VIEW_CONFIG = frozenset({("pyramid", "view_config")})
 PYRAMID_VIEW_DEFAULTS = frozenset({("pyramid", "view_defaults")})
+#: ``@view_config(context=X)`` with an exception as X is an exception view (what Pyramid
+#: renders when a view raises), never an endpoint: X from this module, a builtin
+#: exception, or a class named like one.
+PYRAMID_EXCEPTION_MODULE = "pyramid.httpexceptions"
+EXCEPTION_NAME_SUFFIXES = ("Error", "Exception", "Exit", "Interrupt")
 
 #: Falcon responders: ``on_<verb>`` or ``on_<verb>_<suffix>`` on any class of a falcon file.
 FALCON_RESPONDER_PREFIX = "on_"
@@ -443,4 +469,6 @@ ROUTE_DECORATOR_NAMES = frozenset(
 ) | {"route", "view"}
 
 #: Every method name that is a handler in some class-based view family.
-VIEW_HANDLER_NAMES = frozenset(name for family in VIEW_FAMILIES for name in family.handlers)
+VIEW_HANDLER_NAMES = frozenset(name for family in VIEW_FAMILIES for name in family.handlers) | frozenset(
+    CORNICE_COLLECTION_PREFIX + verb for verb in ("get", "post", "put", "patch", "delete")
+)
