@@ -214,7 +214,6 @@ _DJANGO_VIEWS = frozenset(
         "RedirectView",
         "DetailView",
         "ListView",
-        "FormView",
         "ArchiveIndexView",
     )
 )
@@ -317,6 +316,11 @@ VIEW_FAMILIES: tuple[ViewFamily, ...] = (
     ViewFamily("tornado", frozenset({("tornado", "RequestHandler")}), VERB_METHODS),
     ViewFamily("django", _DJANGO_VIEWS, VERB_METHODS),
     # Django's generic edit views route POST (and PUT, for UpdateView) to form_valid.
+    ViewFamily(
+        "django",
+        frozenset({("django", "FormView"), ("django", "BaseFormView"), ("django", "ProcessFormView")}),
+        {**VERB_METHODS, "form_valid": ("POST",)},
+    ),
     ViewFamily(
         "django",
         frozenset({("django", "CreateView"), ("django", "BaseCreateView")}),
