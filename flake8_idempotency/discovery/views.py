@@ -10,7 +10,7 @@ serving that action's HTTP method still serves it. Its endpoint sits at the ``cl
 line, and its statements are what DRF's own action runs (the hook it calls, so a
 project override of the hook is walked). One route and method is one endpoint: a view
 that defines both ``create`` and ``perform_create`` has one POST endpoint, ``create``,
-judged on both bodies.
+judged on both bodies; likewise a Django form view's ``post`` and ``form_valid``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from ..knowledge.frameworks import (
     DRF_DETAIL_HANDLERS,
-    DRF_HOOK_ACTIONS,
+    HOOK_ACTIONS,
     DRF_PROVIDED_ACTIONS,
     DRF_PROVIDED_BODIES,
     DRF_PROVIDED_METHODS,
@@ -39,7 +39,6 @@ _PROVIDED_DETAIL = frozenset({"retrieve", "update", "partial_update", "destroy"}
 def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
     families_by_class: dict[int, list[ViewFamily]] = {}
     served: dict[int, set[str]] = {}
-    classes: dict[int, ast.ClassDef] = {}
     for handler, cls in context.source.all_functions:
         if cls is None or handler.name not in VIEW_HANDLER_NAMES:
             continue  # only handler-named methods make a class worth resolving
@@ -50,9 +49,10 @@ def discover(context: DiscoveryContext) -> Iterator[Endpoint]:
             methods = family.handlers.get(handler.name)
             if methods:
                 served.setdefault(id(cls), set()).update(methods)
-                classes[id(cls)] = cls
-                if _hook_of_defined_action(handler, cls):
-                    break  # ``perform_create`` beside ``create``: one endpoint, the action's
+                # ``perform_create`` beside ``create``: one endpoint, the action's
+                methods = _not_served_by_action(handler, cls, family, methods)
+                if not methods:
+                    break
                 body = _with_hook(handler, cls)
                 for path in class_paths(context, cls, handler.name in DRF_DETAIL_HANDLERS):
                     yield from context.endpoints(handler, cls, methods, path, family.framework, body)
@@ -68,14 +68,20 @@ def _methods_of(cls: ast.ClassDef) -> dict[str, FunctionNode]:
     }
 
 
-def _hook_of_defined_action(handler: FunctionNode, cls: ast.ClassDef) -> bool:
-    action = DRF_HOOK_ACTIONS.get(handler.name)
-    return action is not None and action in _methods_of(cls)
+def _not_served_by_action(
+    handler: FunctionNode, cls: ast.ClassDef, family: ViewFamily, methods: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A hook's methods that the action it runs in, defined on the same class, does not serve."""
+    action = HOOK_ACTIONS.get(handler.name)
+    if action is None or action not in _methods_of(cls):
+        return methods
+    served = family.handlers.get(action, ())
+    return tuple(method for method in methods if method not in served)
 
 
 def _with_hook(handler: FunctionNode, cls: ast.ClassDef) -> tuple[ast.stmt, ...] | None:
     """An action with its hook on the same class: both bodies (the hook's once)."""
-    hook = next((name for name, action in DRF_HOOK_ACTIONS.items() if action == handler.name), None)
+    hook = next((name for name, action in HOOK_ACTIONS.items() if action == handler.name), None)
     hook_node = _methods_of(cls).get(hook or "")
     if hook_node is None or any(
         isinstance(node, ast.Attribute) and node.attr == hook and isinstance(node.value, ast.Name)

@@ -241,6 +241,9 @@ DRF_DETAIL_HANDLERS = frozenset(
 #: DRF hooks that run inside an action: a hook on the class serves the action's route
 #: and method (``perform_create`` is the POST endpoint when ``create`` is DRF's own).
 DRF_HOOK_ACTIONS = {"perform_create": "create", "perform_update": "update", "perform_destroy": "destroy"}
+#: Every hook a class-based view's handler method runs (Django's form views: ``post``
+#: runs ``form_valid``): with both on the class, the route and method are one endpoint.
+HOOK_ACTIONS = {**DRF_HOOK_ACTIONS, "form_valid": "post"}
 
 #: DRF base classes that provide actions with no ``def`` in the view (endpoints a base
 #: class provides): ``(package, class)`` -> the actions it serves. A registered view
