@@ -8,8 +8,11 @@ discovery acts on in that file (see ``discovery/``):
 - a route decorator: ``@app.put(``, ``@put(``, ``@api_view(``, ``@action(``,
   ``@require_POST``, ``@view_config(``, ``@refund.mapping.delete``;
 - a method named like a class-based view handler: ``def put(``, ``def destroy(``,
-  ``def on_put(`` (the class's bases are checked later, maybe in another file);
+  ``def on_put(`` (the class's bases are checked later, maybe in another file), or a
+  Falcon responder bound to another method (``on_put = _replace``);
 - a branch on the request method: ``request.method == "PUT"``;
+- a DRF base that provides endpoints with no method of the view (``ModelViewSet``,
+  ``UpdateModelMixin``, ``UpdateAPIView``);
 - a route table or registration call in the file: ``urlpatterns``, ``path(`` from
   ``django.urls``, ``add_url_rule(``, ``add_api_route(``, ``Route(``,
   ``router.add_put(``, ``web.post(``, ``post("/x", handler)``.
@@ -30,6 +33,7 @@ from ..knowledge.frameworks import (
     DJANGO_METHOD_DECORATORS,
     DRF_ACTION,
     DRF_API_VIEW,
+    DRF_PROVIDING_TEXT,
     FALCON_RESPONDER_PREFIX,
     FUNCTION_REGISTRATION_CALLS,
     FUNCTION_REGISTRATION_FRAMEWORKS,
@@ -78,6 +82,8 @@ _DECLARATION_PATTERNS = tuple(
         rf"\.add_(?:{_alternatives(name.removeprefix('add_') for name in _REGISTRATION_CALLS)})[ \t]*\(",
         rf"(?:{_alternatives(name for _, name in ROUTE_CONSTRUCTORS)})[ \t]*\(",
         rf"web\.(?:{_alternatives(_HELPER_NAMES)})[ \t]*\(",
+        *(re.escape(text) for text in DRF_PROVIDING_TEXT),
+        rf"{FALCON_RESPONDER_PREFIX}(?:get|post|put|patch|delete)\w*[ \t]*=[^=]",
     )
 )
 #: aiohttp's helpers imported by name: ``post("/x", handler)`` (only in aiohttp files).

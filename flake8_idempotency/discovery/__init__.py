@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ..model.endpoint import ANY_METHOD, Endpoint
-from . import aiohttp, asgi, django, falcon, flask, pyramid, routers, sanic, tornado, views
+from . import aiohttp, asgi, cornice, django, falcon, flask, pyramid, routers, sanic, tornado, views
 from .branches import body_for
 from .context import DiscoveryContext, Registration
 
@@ -23,9 +23,9 @@ REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado, django)
 #: Those whose registrations the project index files under the handler's own file.
 #: Django's URLconfs are not among them: their paths need the include() chain above
 #: them, which the index joins itself.
-CROSS_FILE_REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado)
+CROSS_FILE_REGISTRATION_MODULES = (flask, asgi, aiohttp, sanic, tornado, falcon)
 #: Modules that find endpoints from declarations on the handler itself.
-DECLARATION_MODULES = (routers, views, django, falcon, pyramid)
+DECLARATION_MODULES = (routers, views, django, falcon, pyramid, cornice)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.project_modules import ProjectResolver
@@ -54,7 +54,10 @@ def discover_endpoints(
     found = list(_apply_registrations(context, found, routed_elsewhere))
     unique: dict[tuple[int, str, str | None], Endpoint] = {}
     for endpoint in found:
-        narrowed = endpoint._replace(body=body_for(endpoint.handler, endpoint.method))
+        # Narrowed to the method's branches; statements a module added after the
+        # handler's own (a DRF hook's body beside its action) are kept.
+        extra = endpoint.body[len(endpoint.handler.body):]
+        narrowed = endpoint._replace(body=body_for(endpoint.handler, endpoint.method) + extra)
         unique.setdefault((id(endpoint.handler), endpoint.method, endpoint.path), narrowed)
     # A known path beats "unknown" for the same handler and method.
     with_path = {(id(e.handler), e.method) for e in unique.values() if e.path is not None}

@@ -15,7 +15,15 @@ from functools import cached_property
 from typing import NamedTuple
 
 from ..analysis.project_modules import MAX_HOPS, ProjectResolver
-from ..knowledge.frameworks import FRAMEWORK_PACKAGES, HTTP_VERBS, ROUTER_KINDS, VIEW_FAMILIES, RouterKind, ViewFamily
+from ..knowledge.frameworks import (
+    FRAMEWORK_PACKAGES,
+    HTTP_VERBS,
+    ROUTER_KINDS,
+    VENDORED_PACKAGES,
+    VIEW_FAMILIES,
+    RouterKind,
+    ViewFamily,
+)
 from ..model.endpoint import Endpoint, join_path
 from ..model.project import ProjectFacts
 from ..model.registration import Registration, Target
@@ -28,6 +36,21 @@ class RouterMatch(NamedTuple):
     prefix: str | None = None
     #: Where the router object is defined: (absolute file, name), to find where it is mounted.
     home: tuple[str, str] | None = None
+
+
+def vendored_key(dotted: str) -> tuple[str, str]:
+    """``(package, name)`` of a dotted name, a vendored framework's package counting as
+    that framework's (``kinto.core.cornice.Service`` -> ``("cornice", "Service")``)."""
+    parts = dotted.split(".")
+    for part in parts[1:-1]:
+        if part in VENDORED_PACKAGES:
+            return part, parts[-1]
+    return package_and_name(dotted)
+
+
+def constructor_kind(dotted: str) -> RouterKind | None:
+    """The router kind a constructor builds, vendored copies included."""
+    return _CONSTRUCTOR_INDEX.get(package_and_name(dotted)) or _CONSTRUCTOR_INDEX.get(vendored_key(dotted))
 
 
 def frameworks_imported(source: SourceFile) -> frozenset[str]:
@@ -64,6 +87,8 @@ class DiscoveryContext:
         #: The project index (routes and mounts in other files), or a function that builds
         #: it: built only once a declaration needs its path or another file may route here.
         self.index = index
+        #: id(class) -> its ancestors' dotted names (asked by several modules).
+        self._ancestors: dict[int, list[str]] = {}
 
     @cached_property
     def project_index(self) -> ProjectFacts | None:
@@ -118,7 +143,7 @@ class DiscoveryContext:
             kind = self.router_class_kind(local, here)  # class MyRouter(APIRouter) in this file
             dotted = local
         else:
-            kind = _CONSTRUCTOR_INDEX.get(package_and_name(dotted))
+            kind = constructor_kind(dotted)
             if kind is None and self.is_external(dotted):
                 return None  # built by some other library: a cache, a mock, a client
             if kind is None:
@@ -137,7 +162,7 @@ class DiscoveryContext:
         if definition.kind != "call":
             return None
         callee = definition.dotted[0]
-        kind = _CONSTRUCTOR_INDEX.get(package_and_name(callee))
+        kind = constructor_kind(callee)
         if kind is None and not self.is_external(callee, definition.path):
             kind = self.router_class_kind(callee, definition.path)
         if kind is None:
@@ -156,7 +181,7 @@ class DiscoveryContext:
             if (name, where) in seen:
                 continue
             seen.add((name, where))
-            kind = _CONSTRUCTOR_INDEX.get(package_and_name(name))
+            kind = constructor_kind(name)
             if kind is not None:
                 return kind
             local = self.source.classes.get(name) if where == here else None
@@ -327,22 +352,31 @@ class DiscoveryContext:
     # -- class-based views ---------------------------------------------------
     def view_families(self, cls: ast.ClassDef) -> list[ViewFamily]:
         """Every view family among the class's ancestors (same file, then project)."""
+        ancestors = self.ancestors(cls)
+        return [family for dotted in ancestors for family in _VIEW_BASE_INDEX.get(package_and_name(dotted), ())]
+
+    def ancestors(self, cls: ast.ClassDef) -> list[str]:
+        """The dotted names of the class's ancestors, nearest first (same file, then project)."""
+        cached = self._ancestors.get(id(cls))
+        if cached is not None:
+            return cached
         here = self.source.filename
-        families: list[ViewFamily] = []
-        pending = [(self.source.dotted_name(base), here) for base in cls.bases]
+        found: list[str] = []
+        pending = [(self.source.dotted_name(base), here) for base in reversed(cls.bases)]
         seen: set[tuple[str | None, str]] = set()
         while pending and len(seen) < MAX_HOPS * 4:
             dotted, home = pending.pop()
             if not dotted or (dotted, home) in seen:
                 continue
             seen.add((dotted, home))
-            families.extend(_VIEW_BASE_INDEX.get(package_and_name(dotted), ()))
+            found.append(dotted)
             local = self.source.classes.get(dotted) if home == here else None
             if local is not None and local is not cls:
-                pending.extend((self.source.dotted_name(base), here) for base in local.bases)
+                pending.extend((self.source.dotted_name(base), here) for base in reversed(local.bases))
             elif "." in dotted and not self.is_external(dotted, home):
-                pending.extend(self._project_bases(dotted, home))
-        return families
+                pending.extend(reversed(self._project_bases(dotted, home)))
+        self._ancestors[id(cls)] = found
+        return found
 
     def _project_bases(self, dotted: str, home: str) -> list[tuple[str, str]]:
         definition = self.resolver.lookup(home, dotted) if self.resolver else None
@@ -394,6 +428,18 @@ class DiscoveryContext:
         return Target(name, self.source.dotted_name(node) or name)
 
 
+def class_line_handler(cls: ast.ClassDef, name: str, arguments: str, statement: str) -> ast.FunctionDef:
+    """A stand-in ``def name(arguments): statement`` at the ``class`` line: the handler of
+    an endpoint a base class provides, running what the base runs."""
+    handler = ast.parse(f"def {name}({arguments}):\n    {statement}\n").body[0]
+    assert isinstance(handler, ast.FunctionDef)
+    for node in ast.walk(handler):
+        if hasattr(node, "lineno"):
+            node.lineno = node.end_lineno = cls.lineno  # type: ignore[attr-defined]
+            node.col_offset = node.end_col_offset = cls.col_offset  # type: ignore[attr-defined]
+    return handler
+
+
 def _unwrap(node: ast.expr | None) -> ast.expr | None:
     """``View.as_view()`` -> ``View``; ``Resource(store)`` -> ``Resource``.
 
@@ -424,4 +470,12 @@ def methods_from(node: ast.expr | None) -> tuple[str, ...] | None:
     return tuple(methods) or None
 
 
-__all__ = ["DiscoveryContext", "Registration", "RouterMatch", "Target", "join_path", "methods_from"]
+__all__ = [
+    "DiscoveryContext",
+    "Registration",
+    "RouterMatch",
+    "Target",
+    "class_line_handler",
+    "join_path",
+    "methods_from",
+]

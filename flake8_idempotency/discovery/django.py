@@ -76,7 +76,8 @@ def _declared_methods(context: DiscoveryContext, handler, cls) -> tuple[str, tup
             methods = methods_from(call_argument(call, 0, ("http_method_names",))) if call else None
             return "drf", methods or ("GET",)
         elif key == DRF_ACTION and cls is not None:
-            methods = methods_from(call_argument(call, None, ("methods",))) if call else None
+            # action(methods=None, detail=None, url_path=None, ...): positional or keyword
+            methods = methods_from(call_argument(call, 0, ("methods",))) if call else None
             return "drf", methods or ("GET",)
     return None
 
@@ -87,7 +88,7 @@ def _action_paths(context: DiscoveryContext, handler, cls) -> list[str | None]:
     if found is None:
         return [None]
     action, owner = found
-    detail = call_argument(action, None, ("detail",))
+    detail = call_argument(action, 1, ("detail",))
     is_detail = isinstance(detail, ast.Constant) and detail.value is True
     url_path = literal_string(call_argument(action, None, ("url_path",)))
     segment = (url_path if url_path is not None else owner.name) + "/"

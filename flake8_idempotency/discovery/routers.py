@@ -45,7 +45,8 @@ def _router_decorator(context, handler, cls, call: ast.Call, func: ast.Attribute
             path_node = call_argument(call, kind.path_position, kind.path_keywords)
         else:
             continue
-        for path in context.full_paths(match, literal_string(path_node)):
+        route = literal_string(path_node) if kind.decorator_path else ""
+        for path in context.full_paths(match, route):
             yield from context.endpoints(handler, cls, methods, path, kind.framework)
 
 

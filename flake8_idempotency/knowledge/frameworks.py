@@ -22,6 +22,7 @@ FRAMEWORK_PACKAGES = {
     "blacksheep": "blacksheep",
     "bottle": "bottle",
     "chalice": "chalice",
+    "cornice": "cornice",
     "django": "django",
     "falcon": "falcon",
     "fastapi": "fastapi",
@@ -55,7 +56,7 @@ FRAMEWORK_NAMES = (
     "Litestar",
     "Tornado",
     "Falcon",
-    "Pyramid",
+    "Pyramid (and cornice)",
     "Bottle",
     "Chalice",
     "Robyn",
@@ -85,6 +86,9 @@ class RouterKind(NamedTuple):
     #: Constructor keyword holding a URL prefix (``APIRouter(prefix=...)``).
     prefix_keyword: str | None = None
     default_methods: tuple[str, ...] = ("GET",)
+    #: False when the decorators take no path: the constructor's is the whole path
+    #: (cornice ``Service(path="/x")`` with ``@svc.put()``).
+    decorator_path: bool = True
 
 
 def _verbs(*names: str) -> dict[str, tuple[str, ...]]:
@@ -164,6 +168,14 @@ ROUTER_KINDS: tuple[RouterKind, ...] = (
         prefix_keyword="prefix",
     ),
     RouterKind(
+        framework="cornice",
+        constructors=frozenset({("cornice", "Service")}),
+        verb_decorators=_verbs("get", "post", "put", "patch", "delete"),
+        route_decorators=frozenset(),
+        prefix_keyword="path",
+        decorator_path=False,
+    ),
+    RouterKind(
         framework="blacksheep",
         constructors=frozenset({("blacksheep", "Application"), ("blacksheep", "Router")}),
         verb_decorators=_COMMON_VERBS,
@@ -202,7 +214,6 @@ _DJANGO_VIEWS = frozenset(
         "RedirectView",
         "DetailView",
         "ListView",
-        "FormView",
         "ArchiveIndexView",
     )
 )
@@ -226,6 +237,57 @@ DRF_ACTIONS = {
 DRF_DETAIL_HANDLERS = frozenset(
     {"retrieve", "update", "partial_update", "destroy", "perform_update", "perform_destroy"}
 )
+
+#: DRF hooks that run inside an action: a hook on the class serves the action's route
+#: and method (``perform_create`` is the POST endpoint when ``create`` is DRF's own).
+DRF_HOOK_ACTIONS = {"perform_create": "create", "perform_update": "update", "perform_destroy": "destroy"}
+#: Every hook a class-based view's handler method runs (Django's form views: ``post``
+#: runs ``form_valid``): with both on the class, the route and method are one endpoint.
+HOOK_ACTIONS = {**DRF_HOOK_ACTIONS, "form_valid": "post"}
+
+#: DRF base classes that provide actions with no ``def`` in the view (endpoints a base
+#: class provides): ``(package, class)`` -> the actions it serves. A registered view
+#: whose own methods do not serve an action's method still serves it, at the class line.
+_DRF_LIST_RETRIEVE = ("list", "retrieve")
+_DRF_WRITES = ("create", "update", "partial_update", "destroy")
+DRF_PROVIDED_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("rest_framework", "ModelViewSet"): (*_DRF_LIST_RETRIEVE, *_DRF_WRITES),
+    ("rest_framework", "ReadOnlyModelViewSet"): _DRF_LIST_RETRIEVE,
+    ("rest_framework", "ListModelMixin"): ("list",),
+    ("rest_framework", "RetrieveModelMixin"): ("retrieve",),
+    ("rest_framework", "CreateModelMixin"): ("create",),
+    ("rest_framework", "UpdateModelMixin"): ("update", "partial_update"),
+    ("rest_framework", "DestroyModelMixin"): ("destroy",),
+    ("rest_framework", "ListAPIView"): ("list",),
+    ("rest_framework", "RetrieveAPIView"): ("retrieve",),
+    ("rest_framework", "CreateAPIView"): ("create",),
+    ("rest_framework", "ListCreateAPIView"): ("list", "create"),
+    ("rest_framework", "UpdateAPIView"): ("update", "partial_update"),
+    ("rest_framework", "DestroyAPIView"): ("destroy",),
+    ("rest_framework", "RetrieveUpdateAPIView"): ("retrieve", "update", "partial_update"),
+    ("rest_framework", "RetrieveDestroyAPIView"): ("retrieve", "destroy"),
+    ("rest_framework", "RetrieveUpdateDestroyAPIView"): ("retrieve", "update", "partial_update", "destroy"),
+}
+#: The methods each provided action serves (``update`` is PUT: PATCH is ``partial_update``).
+DRF_PROVIDED_METHODS = {
+    "list": ("GET",),
+    "retrieve": ("GET",),
+    "create": ("POST",),
+    "update": ("PUT",),
+    "partial_update": ("PATCH",),
+    "destroy": ("DELETE",),
+}
+#: What DRF's own action does, as the statements of the class-line endpoint: the hook it
+#: calls (a project override of the hook, or of the action, runs there).
+DRF_PROVIDED_BODIES = {
+    "create": "self.perform_create(self.get_serializer(data=request.data))",
+    "update": "self.perform_update(self.get_serializer(self.get_object(), data=request.data))",
+    "partial_update": "self.perform_update(self.get_serializer(self.get_object(), data=request.data, partial=True))",
+    "destroy": "self.perform_destroy(self.get_object())",
+}
+#: Text that names a DRF base providing actions (the pre-filter: a view with no handler
+#: method of its own still serves them).
+DRF_PROVIDING_TEXT = ("ModelViewSet", "ModelMixin", "APIView")
 
 #: DRF mixin hooks that run inside an action.
 _DRF_CREATE_HOOKS = {"create": ("POST",), "perform_create": ("POST",)}
@@ -257,6 +319,11 @@ VIEW_FAMILIES: tuple[ViewFamily, ...] = (
     ViewFamily("tornado", frozenset({("tornado", "RequestHandler")}), VERB_METHODS),
     ViewFamily("django", _DJANGO_VIEWS, VERB_METHODS),
     # Django's generic edit views route POST (and PUT, for UpdateView) to form_valid.
+    ViewFamily(
+        "django",
+        frozenset({("django", "FormView"), ("django", "BaseFormView"), ("django", "ProcessFormView")}),
+        {**VERB_METHODS, "form_valid": ("POST",)},
+    ),
     ViewFamily(
         "django",
         frozenset({("django", "CreateView"), ("django", "BaseCreateView")}),
@@ -317,9 +384,23 @@ DRF_API_VIEW = ("rest_framework", "api_view")
 #: DRF's extra-action decorator on viewset methods; ``methods=``, GET by default.
 DRF_ACTION = ("rest_framework", "action")
 
+#: Packages a project may vendor (copy under its own package, ``kinto.core.cornice``):
+#: a name whose module path has such a component counts as that package's.
+VENDORED_PACKAGES = frozenset({"cornice"})
+
+#: cornice's class-based resources: ``@resource(collection_path=..., path=...)``; a
+#: ``collection_<verb>`` method serves the collection path, ``<verb>`` the item path.
+CORNICE_RESOURCE = frozenset({("cornice", "resource")})
+CORNICE_COLLECTION_PREFIX = "collection_"
+
 #: Pyramid's view declarations.
 PYRAMID_VIEW_CONFIG = frozenset({("pyramid", "view_config")})
 PYRAMID_VIEW_DEFAULTS = frozenset({("pyramid", "view_defaults")})
+#: ``@view_config(context=X)`` with an exception as X is an exception view (what Pyramid
+#: renders when a view raises), never an endpoint: X from this module, a builtin
+#: exception, or a class named like one.
+PYRAMID_EXCEPTION_MODULE = "pyramid.httpexceptions"
+EXCEPTION_NAME_SUFFIXES = ("Error", "Exception", "Exit", "Interrupt")
 
 #: Falcon responders: ``on_<verb>`` or ``on_<verb>_<suffix>`` on any class of a falcon file.
 FALCON_RESPONDER_PREFIX = "on_"
@@ -382,6 +463,7 @@ REGISTRATION_TRIGGERS = {
     "sanic": ("add_route",),
     "tornado": ("tornado",),
     "django": ("urls",),
+    "falcon": ("add_route",),
 }
 
 #: What makes the project index parse a file for routes it registers elsewhere
@@ -414,4 +496,6 @@ ROUTE_DECORATOR_NAMES = frozenset(
 ) | {"route", "view"}
 
 #: Every method name that is a handler in some class-based view family.
-VIEW_HANDLER_NAMES = frozenset(name for family in VIEW_FAMILIES for name in family.handlers)
+VIEW_HANDLER_NAMES = frozenset(name for family in VIEW_FAMILIES for name in family.handlers) | frozenset(
+    CORNICE_COLLECTION_PREFIX + verb for verb in ("get", "post", "put", "patch", "delete")
+)
