@@ -331,10 +331,14 @@ class NotFoundHandling:
             self._mapped = exceptions_mapped_to_not_found(at.source or self._home) | elsewhere
         return self._mapped
 
-    def handled(self, at: BodyNode, exception: str, subjects: frozenset[str] = frozenset()) -> bool:
-        """``exception`` raised at ``at`` (``subjects``: what an existence check would test)
-        does not end as a 500."""
-        catchers = frozenset({exception, *EXCEPTION_BASES.get(exception, ())})
+    def handled(
+        self, at: BodyNode, exception: str, subjects: frozenset[str] = frozenset(), also: tuple[str, ...] = ()
+    ) -> bool:
+        """``exception`` (or one of ``also``) raised at ``at`` (``subjects``: what an
+        existence check would test) does not end as a 500."""
+        catchers = frozenset(
+            name for raised in (exception, *also) for name in (raised, *EXCEPTION_BASES.get(raised, ()))
+        )
         return (
             bool(catchers & self.mapped(at))
             or caught_by_try(at, catchers)

@@ -21,6 +21,9 @@ class Raiser(NamedTuple):
     alternative: str
     #: What is gone, for the message, when no model name is known.
     noun: str = "resource"
+    #: Other exceptions it raises for a missing resource, which an ``except`` may name
+    #: instead (``del items[i]`` on a list raises IndexError).
+    also_raises: tuple[str, ...] = ()
 
 
 #: Django/MongoEngine manager or queryset ``.get()`` (``Order.objects.get(pk=pk)``).
@@ -80,7 +83,7 @@ PRISMA_OR_RAISE = Raiser("RecordNotFoundError", "find_unique()")
 PRISMA_OR_RAISE_METHODS = frozenset({"find_unique_or_raise", "find_first_or_raise"})
 
 #: Python containers (``del store[key]``, ``store.pop(key)``, ``items.remove(x)``).
-DEL_SUBSCRIPT = Raiser("KeyError", "pop(key, None)", "entry")
+DEL_SUBSCRIPT = Raiser("KeyError", "pop(key, None)", "entry", also_raises=("IndexError",))
 POP_WITHOUT_DEFAULT = Raiser("KeyError", "pop(key, None)", "entry")
 LIST_REMOVE = Raiser("ValueError", "a membership check", "entry")
 SET_REMOVE = Raiser("KeyError", "discard()", "entry")

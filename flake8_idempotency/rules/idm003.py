@@ -111,7 +111,9 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
         results.track(at)
         found: list[Finding] = []
         raised = raising.of(at)
-        if raised is not None and not handling.handled(at, raised.raiser.exception, raised.subjects):
+        if raised is not None and not handling.handled(
+            at, raised.raiser.exception, raised.subjects, raised.raiser.also_raises
+        ):
             found.append(context.finding(CODE, at, _raising_message(endpoint, at, raised)))
         use = results.unchecked_use(at)
         if use is not None and not handling.handled(at, use.exception, use.subjects):
