@@ -723,14 +723,18 @@ def feel_command(args: argparse.Namespace) -> int:
     bare, plugin = bare_flake8(), plugin_flake8()
     apps = corpus.fetch_dev(list(FEEL_APPS))
     rows: list[Row] = []
+    usages: dict[str, dict[str, list[Usage]]] = {}
     projects: dict[str, Path] = {}
     if "projects" in parts:
+        print(f"whole view-heavy apps, -j1, {args.runs} interleaved pairs each")
+        usages.update(whole_projects(bare, plugin, apps, args.runs))
         projects.update(apps)
     if "corpus" in parts:
-        projects.update({path.name: path for path in corpus.fetch()})
-    if projects:
-        print(f"whole projects, -j1, {args.runs} interleaved pairs each")
-        usages = whole_projects(bare, plugin, projects, args.runs)
+        old = {path.name: path for path in corpus.fetch()}
+        print(f"whole corpus projects, -j1, {args.corpus_runs} interleaved pairs each")
+        usages.update(whole_projects(bare, plugin, old, args.corpus_runs))
+        projects.update(old)
+    if usages:
         for name, pair in usages.items():
             files = len(corpus.python_files(projects[name]))
             added = paired_ratio([u.cpu for u in pair["bare"]], [u.cpu for u in pair["plugin"]]) - 1
@@ -782,7 +786,10 @@ def feel_command(args: argparse.Namespace) -> int:
     print("|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row.cells()) + " |")
-    print(f"\nCPU seconds via wait4; medians of paired runs ({args.runs} per project, {args.editor_runs} big file)")
+    print(
+        f"\nCPU seconds via wait4; medians of paired runs ({args.runs} per app, {args.corpus_runs} per corpus"
+        f" project, {args.editor_runs} big file)"
+    )
     return 0 if all(row.ok is not False for row in rows) else 1
 
 
@@ -808,6 +815,7 @@ def main() -> int:
     feel = commands.add_parser("feel", help="whole projects, the big views file warm and cold, under load")
     feel.add_argument("--parts", default="projects,corpus,editor,load", help="comma-separated parts to run")
     feel.add_argument("--runs", type=int, default=3, help="interleaved pairs per whole project")
+    feel.add_argument("--corpus-runs", type=int, default=1, help="pairs per corpus project (~200 s a side in all)")
     feel.add_argument("--editor-runs", type=int, default=11, help="interleaved runs of the big file")
     feel.add_argument("--load-budget", type=int, default=20_000, help="a budget some files go past, under load")
     feel.add_argument("--load-seconds", type=float, default=300, help="the busy processes stop by then")
