@@ -63,11 +63,14 @@ def test_exclusions_as_one_pattern_answer_like_fnmatch(path, name):
 def test_modules_read_for_a_file_stay_until_it_is_done():
     loads: list[str] = []
 
+    class Module:
+        lines = ["x = 1\n"] * 10
+
     def load(path: str) -> object:
         loads.append(path)
-        return object()
+        return Module()
 
-    cache = ModuleCache(load, size=256, kept=1)
+    cache = ModuleCache(load, size=256, kept_lines=15)
     cache.begin_file()
     first = cache("a.py")
     cache("b.py")
@@ -83,7 +86,7 @@ def test_modules_read_for_a_file_stay_until_it_is_done():
 def test_keeping_no_module_between_files_reports_the_same(project, monkeypatch):
     directory = FIXTURES / "projects" / project
     kept = flake8("--isolated", "--select=IDM", "--idm-show-endpoints", ".", cwd=directory).stdout
-    monkeypatch.setattr(project_modules, "MODULES_KEPT_BETWEEN_FILES", 0)
+    monkeypatch.setattr(project_modules, "LINES_KEPT_BETWEEN_FILES", 0)
     monkeypatch.setattr(ModuleCache.__init__, "__defaults__", (project_modules.MODULE_CACHE_SIZE, 0))
     none_kept = flake8("--isolated", "--select=IDM", "--idm-show-endpoints", ".", cwd=directory).stdout
     assert kept and kept == none_kept

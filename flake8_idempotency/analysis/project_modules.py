@@ -27,13 +27,14 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_HOPS = 8
 #: Project modules kept parsed per run (a whole-project run may read thousands).
 MODULE_CACHE_SIZE = 256
-#: Parsed project modules kept from one linted file to the next. Every module a file's
-#: analysis reads stays parsed until that file is done (nodes are compared by identity
-#: within a file); between files only the most recently used are kept. A parsed module
-#: costs ~300 bytes per node and is walked by every full garbage collection of the
-#: flake8 process: keeping all of them (ckan: 28 modules, 45,000 nodes; prefect: 42,
-#: 74,000) added 20 MiB of peak RSS and more time in the collector than their parsing.
-MODULES_KEPT_BETWEEN_FILES = 16
+#: Lines of parsed project modules kept from one linted file to the next. Every module a
+#: file's analysis reads stays parsed until that file is done (nodes are compared by
+#: identity within a file); between files only the most recently used stay, up to this
+#: many lines. A parsed module costs ~300 bytes per node and is walked by every full
+#: garbage collection of the flake8 process: keeping all of them (ckan: 28 modules,
+#: 45,000 nodes; prefect: 42, 74,000; mlflow: more) added 20-70 MiB of peak RSS and
+#: more time in the collector than parsing them again.
+LINES_KEPT_BETWEEN_FILES = 2000
 
 
 class Definition(NamedTuple):
@@ -76,12 +77,13 @@ def _find_module_file(root: str, dotted: str) -> str | None:
 class ModuleCache:
     """``load(path)`` memoised: while a file is analysed (``begin_file`` .. ``end_file``,
     nestable) up to ``size`` modules, least recently used first out, as an
-    ``lru_cache``; once it is done, only the ``kept`` most recently used stay."""
+    ``lru_cache``; once it is done, only the most recently used stay, up to
+    ``kept_lines`` lines (``len(value.lines)``) in all."""
 
-    def __init__(self, load, size: int = MODULE_CACHE_SIZE, kept: int = MODULES_KEPT_BETWEEN_FILES) -> None:
+    def __init__(self, load, size: int = MODULE_CACHE_SIZE, kept_lines: int = LINES_KEPT_BETWEEN_FILES) -> None:
         self._load = load
         self._size = size
-        self._kept = kept
+        self._kept_lines = kept_lines
         self._entries: dict[str, Any] = {}
         self._depth = 0
 
@@ -91,7 +93,11 @@ class ModuleCache:
             value = entries[path] = entries.pop(path)  # the most recently used last
             return value
         value = entries[path] = self._load(path)
-        self._trim(self._size if self._depth else self._kept)
+        if self._depth:
+            while len(entries) > self._size:
+                del entries[next(iter(entries))]
+        else:
+            self._keep_recent()
         return value
 
     def begin_file(self) -> None:
@@ -100,12 +106,18 @@ class ModuleCache:
     def end_file(self) -> None:
         self._depth = max(0, self._depth - 1)
         if not self._depth:
-            self._trim(self._kept)
+            self._keep_recent()
 
-    def _trim(self, size: int) -> None:
-        entries = self._entries
-        while len(entries) > size:
-            del entries[next(iter(entries))]
+    def _keep_recent(self) -> None:
+        kept: list[str] = []
+        lines = 0
+        for path in reversed(self._entries):
+            lines += len(getattr(self._entries[path], "lines", ()))
+            if lines > self._kept_lines or len(kept) >= self._size:
+                break
+            kept.append(path)
+        if len(kept) < len(self._entries):
+            self._entries = {path: self._entries[path] for path in reversed(kept)}
 
     def __len__(self) -> int:
         return len(self._entries)
