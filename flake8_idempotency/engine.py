@@ -41,7 +41,8 @@ class LintRun:
     Made when flake8 parses its options (``plugin.py``) or when the command starts
     (``cli.py``), and passed down; dropped with the run, so an editor that lints many
     times in one process (VS Code) sees the project as it is now. The project's other
-    modules stay parsed between the files of a run, and the index is built at most once.
+    modules a file reads stay parsed while it is analysed (the most recent, up to 2,000
+    lines, until the next file: ``ModuleCache``), and the index is built at most once.
     """
 
     def __init__(self, config: Config, exclude: Sequence[str] = ()) -> None:
