@@ -14,6 +14,7 @@ with flake8-bugbear, and with this plugin installed from the working tree.
     python benchmarks/run.py determinism                        # -j1 vs -j2, run after run
     python benchmarks/run.py accuracy [--app NAME] [--update]   # findings and endpoints vs hand labels
     python benchmarks/run.py file [--runs 21] FILE ...          # one cold process per file, stdin
+    python benchmarks/run.py feel [--parts ...]                 # whole projects, the big file, under load
 
 The corpora (pinned projects from PyPI, ``corpus.py``) are downloaded on first use.
 """
@@ -96,9 +97,12 @@ class Usage:
     maxrss_kib: int
 
 
-def run(command: list[str], cwd: Path | None = None, stdin: bytes | None = None) -> Usage:
+def run(
+    command: list[str], cwd: Path | None = None, stdin: bytes | None = None, extra_env: dict[str, str] | None = None
+) -> Usage:
     """One process: its own CPU time and peak RSS (``wait4``), not this script's."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env.update(extra_env or {})
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -573,6 +577,222 @@ def file_command(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- where users feel it: whole projects, the big views file, a loaded machine ----------------
+
+#: View-heavy apps of the development corpus, linted whole (every file).
+FEEL_APPS = ("pretalx", "ckan", "prefect")
+#: The editor's big file: every module of this package of this app, concatenated in name
+#: order into one file written next to them (and removed afterwards).
+BIG_FILE = ("pretalx", "pretalx/api/views", "bench_all_views.py")
+WHOLE_ARGS = ["-m", "flake8", "--isolated", "-j1", "--select=E,W,F,IDM", "."]
+BURNERS = 4
+BURN_SCRIPT = "import time, sys\nend = time.monotonic() + float(sys.argv[1])\nwhile time.monotonic() < end:\n    pass\n"
+
+
+def feel_cache() -> dict[str, str]:
+    """The plugin's on-disk cache for these runs: the benchmark's own, not the user's."""
+    return {"FLAKE8_IDEMPOTENCY_CACHE": str(CACHE / "idm-cache")}
+
+
+def big_views_file(root: Path) -> tuple[Path, bytes]:
+    """The editor case: the app's view modules of one package concatenated (deterministic:
+    sorted names, ``__init__`` left out), a real ~2,000-line DRF views file."""
+    _, package, name = BIG_FILE
+    parts = []
+    for module in sorted((root / package).glob("*.py")):
+        if module.name in ("__init__.py", name):
+            continue
+        parts.append(f"# ---- {module.relative_to(root).as_posix()} ----\n".encode() + module.read_bytes())
+    return root / package / name, b"\n".join(parts)
+
+
+def whole_projects(
+    bare: Path, plugin: Path, projects: dict[str, Path], runs: int
+) -> dict[str, dict[str, list[Usage]]]:
+    """Per project: ``runs`` interleaved pairs (bare, plugin) of a -j1 flake8 over every file."""
+    usages: dict[str, dict[str, list[Usage]]] = {name: {"bare": [], "plugin": []} for name in projects}
+    for round_number in range(runs):
+        for name, root in projects.items():
+            pair = usages[name]
+            pair["bare"].append(run([str(bare), *WHOLE_ARGS], root))
+            pair["plugin"].append(run([str(plugin), *WHOLE_ARGS], root, extra_env=feel_cache()))
+            print(
+                f"  round {round_number + 1}/{runs} {name}: bare {pair['bare'][-1].cpu:.2f}s,"
+                f" plugin {pair['plugin'][-1].cpu:.2f}s"
+            )
+    return usages
+
+
+def editor_pairs(bare: Path, plugin: Path, runs: int) -> dict[str, list[Usage]]:
+    """The big file as an editor lints it (stdin, its name given, in the app's root):
+    bare, plugin warm (the benchmark's cache filled by a lint before), plugin cold (an
+    empty cache directory each time), interleaved."""
+    import shutil
+    import tempfile
+
+    name = BIG_FILE[0]
+    root = corpus.fetch_dev([name])[name]
+    path, data = big_views_file(root)
+    relative = path.relative_to(root).as_posix()
+    args = ["-m", "flake8", "--select=E,W,F,IDM", f"--stdin-display-name={relative}", "-"]
+    lines = data.count(b"\n") + 1
+    print(f"  {relative}: {lines} lines")
+    usages: dict[str, list[Usage]] = {"bare": [], "warm": [], "cold": []}
+    path.write_bytes(data)
+    try:
+        run([str(plugin), *args], root, stdin=data, extra_env=feel_cache())  # fills the cache
+        for _ in range(runs):
+            usages["bare"].append(run([str(bare), *args], root, stdin=data))
+            usages["warm"].append(run([str(plugin), *args], root, stdin=data, extra_env=feel_cache()))
+            empty = tempfile.mkdtemp(prefix="idm-cold-")
+            try:
+                usages["cold"].append(
+                    run([str(plugin), *args], root, stdin=data, extra_env={"FLAKE8_IDEMPOTENCY_CACHE": empty})
+                )
+            finally:
+                shutil.rmtree(empty, ignore_errors=True)
+    finally:
+        path.unlink()
+    return usages
+
+
+def idm_outputs(plugin: Path, projects: dict[str, Path], budget: int | None) -> dict[str, str]:
+    """The IDM output (endpoints and findings, and the plugin's stderr: skipped files) of
+    each whole project and of the big file, with the cache off."""
+    extra = [f"--idm-file-budget={budget}"] if budget is not None else []
+    args = ["-m", "flake8", "--isolated", "--select=IDM", "--idm-show-endpoints", "-j1", *extra]
+    env = {"FLAKE8_IDEMPOTENCY_CACHE": "off"}
+    outputs = {}
+    for name, root in projects.items():
+        done = subprocess.run(
+            [str(plugin), *args, "."], cwd=root, capture_output=True, text=True, check=False, env={**os.environ, **env}
+        )
+        outputs[name] = done.stdout + done.stderr
+    name = BIG_FILE[0]
+    root = corpus.fetch_dev([name])[name]
+    path, data = big_views_file(root)
+    relative = path.relative_to(root).as_posix()
+    path.write_bytes(data)
+    try:
+        done = subprocess.run(
+            [str(plugin), *args, f"--stdin-display-name={relative}", "-"],
+            cwd=root,
+            input=data,
+            capture_output=True,
+            check=False,
+            env={**os.environ, **env},
+        )
+    finally:
+        path.unlink()
+    outputs["big file"] = (done.stdout + done.stderr).decode("utf-8", "replace")
+    return outputs
+
+
+def under_load(plugin: Path, projects: dict[str, Path], budgets: list[int | None], seconds: float) -> list[Row]:
+    """The same IDM output idle and with ``BURNERS`` busy processes beside it (each stops
+    by itself after ``seconds`` at most, and is ended when the loaded runs are done)."""
+    rows = []
+    for budget in budgets:
+        label = "default budget" if budget is None else f"--idm-file-budget={budget}"
+        idle = idm_outputs(plugin, projects, budget)
+        burners = [subprocess.Popen([sys.executable, "-c", BURN_SCRIPT, str(seconds)]) for _ in range(BURNERS)]
+        try:
+            time.sleep(0.5)
+            loaded = idm_outputs(plugin, projects, budget)
+        finally:
+            for burner in burners:
+                burner.kill()
+                burner.wait()
+        for name in idle:
+            same = idle[name] == loaded[name]
+            lines = idle[name].splitlines()
+            skipped = sum("skipped" in line for line in lines)
+            rows.append(
+                Row(
+                    f"IDM output idle vs {BURNERS} busy processes: {name}, {label}",
+                    f"{len(lines)} lines ({skipped} skipped-file warnings), {'identical' if same else 'DIFFER'}",
+                    "identical",
+                    same,
+                )
+            )
+    return rows
+
+
+def feel_command(args: argparse.Namespace) -> int:
+    parts = set(args.parts.split(","))
+    bare, plugin = bare_flake8(), plugin_flake8()
+    apps = corpus.fetch_dev(list(FEEL_APPS))
+    rows: list[Row] = []
+    usages: dict[str, dict[str, list[Usage]]] = {}
+    projects: dict[str, Path] = {}
+    if "projects" in parts:
+        print(f"whole view-heavy apps, -j1, {args.runs} interleaved pairs each")
+        usages.update(whole_projects(bare, plugin, apps, args.runs))
+        projects.update(apps)
+    if "corpus" in parts:
+        old = {path.name: path for path in corpus.fetch()}
+        print(f"whole corpus projects, -j1, {args.corpus_runs} interleaved pairs each")
+        usages.update(whole_projects(bare, plugin, old, args.corpus_runs))
+        projects.update(old)
+    if usages:
+        for name, pair in usages.items():
+            files = len(corpus.python_files(projects[name]))
+            added = paired_ratio([u.cpu for u in pair["bare"]], [u.cpu for u in pair["plugin"]]) - 1
+            base = statistics.median(u.cpu for u in pair["bare"])
+            rows.append(
+                Row(
+                    f"whole project {name} ({files} files; bare {base:.1f} s)",
+                    f"{added:+.1%} CPU",
+                    "<= +10%",
+                    added <= 0.10,
+                )
+            )
+        for name, pair in usages.items():
+            bare_rss = max(u.maxrss_kib for u in pair["bare"])
+            plugin_rss = max(u.maxrss_kib for u in pair["plugin"])
+            ratio = plugin_rss / bare_rss
+            rows.append(
+                Row(
+                    f"peak RSS, whole project {name}",
+                    f"{bare_rss / 1024:.0f} -> {plugin_rss / 1024:.0f} MiB = {ratio:.2f}x",
+                    "<= 1.5x",
+                    ratio <= 1.5,
+                )
+            )
+    if "editor" in parts:
+        print(f"the big views file, {args.editor_runs} interleaved triples (bare, warm, cold)")
+        usages_big = editor_pairs(bare, plugin, args.editor_runs)
+        bare_cpu = [u.cpu for u in usages_big["bare"]]
+        for kind in ("warm", "cold"):
+            cpu = [u.cpu for u in usages_big[kind]]
+            ratio = paired_ratio(bare_cpu, cpu)
+            added_ms = statistics.median(p - b for b, p in zip(bare_cpu, cpu)) * 1000
+            rss = max(u.maxrss_kib for u in usages_big[kind]) / max(u.maxrss_kib for u in usages_big["bare"])
+            budget, ok = ("<= 1.15x", ratio <= 1.15) if kind == "warm" else ("<= +1.0 s", added_ms <= 1000)
+            rows.append(
+                Row(
+                    f"big file `flake8 -`, {kind} (bare {statistics.median(bare_cpu) * 1000:.0f} ms)",
+                    f"{statistics.median(cpu) * 1000:.0f} ms = {ratio:.2f}x, +{added_ms:.0f} ms; RSS {rss:.2f}x",
+                    budget,
+                    ok,
+                )
+            )
+    if "load" in parts:
+        print(f"determinism under load: {BURNERS} busy processes")
+        budgets = [None, args.load_budget]
+        rows += under_load(plugin, apps, budgets, args.load_seconds)
+    print()
+    print("| figure | value | budget | verdict |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row.cells()) + " |")
+    print(
+        f"\nCPU seconds via wait4; medians of paired runs ({args.runs} per app, {args.corpus_runs} per corpus"
+        f" project, {args.editor_runs} big file)"
+    )
+    return 0 if all(row.ok is not False for row in rows) else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command")
@@ -592,6 +812,13 @@ def main() -> int:
     single = commands.add_parser("file", help="cold flake8 on single files via stdin")
     single.add_argument("files", nargs="*", type=Path)
     single.add_argument("--runs", type=int, default=21)
+    feel = commands.add_parser("feel", help="whole projects, the big views file warm and cold, under load")
+    feel.add_argument("--parts", default="projects,corpus,editor,load", help="comma-separated parts to run")
+    feel.add_argument("--runs", type=int, default=3, help="interleaved pairs per whole project")
+    feel.add_argument("--corpus-runs", type=int, default=1, help="pairs per corpus project (~200 s a side in all)")
+    feel.add_argument("--editor-runs", type=int, default=11, help="interleaved runs of the big file")
+    feel.add_argument("--load-budget", type=int, default=20_000, help="a budget some files go past, under load")
+    feel.add_argument("--load-seconds", type=float, default=300, help="the busy processes stop by then")
     args = parser.parse_args()
     os.environ.pop("PYTHONPATH", None)
     if args.command is None:
@@ -603,7 +830,7 @@ def main() -> int:
         "determinism": determinism_command,
         "accuracy": accuracy_command,
     }
-    return {**commands_run, "file": file_command}[args.command](args)
+    return {**commands_run, "file": file_command, "feel": feel_command}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from .project.files import ProjectTree
 from .project.openapi import SpecRoutes
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .analysis.budget import Budget
     from .analysis.project_modules import ProjectResolver
     from .model.endpoint import Endpoint
     from .model.finding import Finding
@@ -40,7 +41,8 @@ class LintRun:
     Made when flake8 parses its options (``plugin.py``) or when the command starts
     (``cli.py``), and passed down; dropped with the run, so an editor that lints many
     times in one process (VS Code) sees the project as it is now. The project's other
-    modules stay parsed between the files of a run, and the index is built at most once.
+    modules a file reads stay parsed while it is analysed (the most recent, up to 2,000
+    lines, until the next file: ``ModuleCache``), and the index is built at most once.
     """
 
     def __init__(self, config: Config, exclude: Sequence[str] = ()) -> None:
@@ -137,11 +139,23 @@ def analyze(tree: ast.Module, filename: str, lines: list[str], run: LintRun) -> 
     except (Exception, RecursionError) as error:  # never crash flake8
         _warn(f"{filename}: skipped, internal error reading the project: {error!r}")
         return FileResult(skipped="internal error")
-    from .analysis.budget import Budget, BudgetExceeded
+    from .analysis.budget import Budget
+
+    budget = Budget(config.file_budget)
+    with run.resolver.file_scope():
+        return _analyze_declaring(tree, filename, lines, run, elsewhere, budget)
+
+
+def _analyze_declaring(
+    tree: ast.Module, filename: str, lines: list[str], run: LintRun, elsewhere: bool, budget: Budget
+) -> FileResult:
+    """A file that passed the cheap questions: discovery, then every rule."""
+    from .analysis.budget import BudgetExceeded
     from .discovery import discover_endpoints
     from .model.source import SourceFile
 
-    budget = Budget(config.file_budget)
+    config = run.config
+    result = FileResult()
     try:
         source = SourceFile.from_tree(tree, filename, lines)
         endpoints = discover_endpoints(source, run.resolver, lambda: run.index, elsewhere)

@@ -194,7 +194,8 @@ def under_type_checking(at: BodyNode) -> bool:
     """Inside ``if TYPE_CHECKING:``, which never runs."""
     for parent, child in _parent_child_pairs(at):
         if isinstance(parent, ast.If) and _contains(parent.body, child):
-            if source_text(parent.test) in TYPE_CHECKING_NAMES:
+            # A name or a dotted name only (unparsing every enclosing test was the cost).
+            if isinstance(parent.test, (ast.Name, ast.Attribute)) and source_text(parent.test) in TYPE_CHECKING_NAMES:
                 return True
     return False
 
@@ -277,12 +278,17 @@ def exceptions_mapped_to_not_found(source: SourceFile) -> frozenset[str]:
                 and answers_not_found(function)
             ):
                 mapped.update(name for arg in decorator.args for name in exception_names(arg))
-    for call in source.calls:
+    # Only the statements on lines naming a registration or the keyword can hold one:
+    # walking every call of a 2,000-line module was most of IDM003's cost on big files.
+    for call in source.calls_near(_HANDLER_WORDS):
         for exception, handler in _registered_handlers(call):
             names = exception_names(exception)
             if _handler_answers_not_found(handler, source, universal=bool(names & UNIVERSAL_CATCHERS)):
                 mapped.update(names)
     return frozenset(mapped)
+
+
+_HANDLER_WORDS = EXCEPTION_HANDLER_REGISTRATIONS | EXCEPTION_HANDLER_KEYWORDS
 
 
 def _registered_handlers(call: ast.Call) -> Iterator[tuple[ast.expr, ast.expr]]:

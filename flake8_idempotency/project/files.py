@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
-from fnmatch import fnmatch
+from fnmatch import fnmatch, translate
 import tempfile
 import zlib
 
@@ -109,10 +110,21 @@ def _excluded(path: str, name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch(name, pattern) or fnmatch(path, pattern) for pattern in patterns)
 
 
+def _exclusion(patterns: Sequence[str]):
+    """``_excluded`` as one compiled pattern (``fnmatch`` per entry and pattern was most of
+    a listing's cost): the same answers, since on POSIX ``fnmatch`` is ``translate``'s
+    regex matched against the unchanged name."""
+    if os.path.normcase("A") != "A":  # pragma: no cover - Windows folds case: keep fnmatch
+        return lambda path, name: _excluded(path, name, patterns)
+    matcher = re.compile("|".join(f"(?:{translate(pattern)})" for pattern in patterns)).match
+    return lambda path, name: matcher(name) is not None or matcher(path) is not None
+
+
 def _scan(root: str, exclude: Sequence[str] = ()) -> ProjectFiles:
     python: list[str] = []
     specs: list[str] = []
     directories: dict[str, int] = {}
+    excluded = _exclusion(exclude) if exclude else None
     pending = [root]
     while pending:
         directory = pending.pop()
@@ -128,7 +140,7 @@ def _scan(root: str, exclude: Sequence[str] = ()) -> ProjectFiles:
             directories[directory] = mtime
         for entry in listed:
             name = entry.name
-            if exclude and _excluded(entry.path, name, exclude):
+            if excluded is not None and excluded(entry.path, name):
                 continue
             if name.endswith(".py"):
                 python.append(entry.path)

@@ -108,7 +108,8 @@ class ProjectIndex:
     def _built_registrations(self) -> dict[str, list]:
         """Registrations by target file; the first question builds the whole index."""
         if self._registrations is None:
-            self._registrations = self._build()
+            with self._resolver.file_scope():  # the modules read for it stay parsed until it is built
+                self._registrations = self._build()
         return self._registrations
 
     def _build(self) -> dict[str, list]:
