@@ -295,11 +295,6 @@ class DiscoveryContext:
                 paths.append(path)
         return paths
 
-    def resolve_router(self, receiver: ast.expr, attribute: str, call: ast.Call) -> RouterMatch | None:
-        """A traced router, or a plausible one in a file that imports its framework."""
-        matches = self.resolve_routers(receiver, attribute, call)
-        return matches[0] if matches else None
-
     def resolve_routers(self, receiver: ast.expr, attribute: str, call: ast.Call) -> list[RouterMatch]:
         """Every traced router ``receiver`` may hold, or a plausible one in a file that
         imports its framework."""

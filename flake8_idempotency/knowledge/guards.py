@@ -174,8 +174,6 @@ DEDUP_SQL = LazyPattern(
 DUPLICATE_ERRORS = frozenset(
     {"IntegrityError", "UniqueViolation", "UniqueViolationError", "DuplicateKeyError", "NotUniqueError"}
 )
-#: A row lock that makes a following existence check safe.
-ROW_LOCK_METHODS = frozenset({"select_for_update", "with_for_update"})
 #: Calls that answer "does it exist?".
 EXISTENCE_METHODS = frozenset(
     {"exists", "aexists", "first", "afirst", "one_or_none", "scalar_one_or_none", "get_or_none", "find_one", "count"}
