@@ -61,10 +61,10 @@ def frameworks_imported(source: SourceFile) -> frozenset[str]:
 
 
 _CONSTRUCTOR_INDEX = {ctor: kind for kind in ROUTER_KINDS for ctor in kind.constructors}
-_VIEW_BASE_INDEX: dict[tuple[str, str], list[ViewFamily]] = {}
-for _family in VIEW_FAMILIES:
-    for _base in _family.bases:
-        _VIEW_BASE_INDEX.setdefault(_base, []).append(_family)
+#: (package, class name) -> the view families it is a base of, in table order.
+_VIEW_BASE_INDEX: dict[tuple[str, str], list[ViewFamily]] = {
+    base: [family for family in VIEW_FAMILIES if base in family.bases] for each in VIEW_FAMILIES for base in each.bases
+}
 
 #: A router whose origin cannot be traced is still accepted when the file imports
 #: that framework and the first argument looks like a route (``"/..."`` or ``""``).
