@@ -16,10 +16,12 @@ from typing import NamedTuple
 from ..knowledge import guards
 from ..lazy_pattern import LazyPattern
 from ..model.endpoint import Endpoint
+from ..model.project import ModuleLookup
 from ..model.source import FunctionNode, SourceFile
 from ..syntax import final_name, literal_string
 from .handler_body import BodyNode
 from .key_flow import KeyReader
+from .request_scope import Skip, covers, skips_of
 from .vocabulary import Vocabulary
 
 #: The calls ``_registrations`` looks at all name one of these on their lines.
@@ -44,23 +46,34 @@ class AppGuard(NamedTuple):
     name: str
     filename: str
     line: int
+    #: Requests the guard lets through untouched by its own path/method tests
+    #: (``request_scope``); empty: it runs for every request.
+    skips: tuple[Skip, ...] = ()
+
+    def covers(self, endpoint: Endpoint) -> bool:
+        return covers(self.skips, endpoint)
 
 
 def app_guards(
-    source: SourceFile, vocab: Vocabulary, depth: int = 2, reader: KeyReader | None = None
+    source: SourceFile,
+    vocab: Vocabulary,
+    depth: int = 2,
+    reader: KeyReader | None = None,
+    modules: ModuleLookup | None = None,
 ) -> frozenset[AppGuard]:
     """Guards the file registers for its whole app.
 
     Library middleware and extensions, a ``settings.MIDDLEWARE`` entry, and the
     project's own middleware or request hook that reads an idempotency key and
-    uses it. A project-wide pass unions this over files.
+    uses it (with ``modules``, also one named by a dotted string, as in Django's
+    settings). A project-wide pass unions this over files.
     """
     reader = reader or KeyReader(source, vocab, depth)
     found = set()
     for expr, line in _registrations(source):
-        name = _guard_name(expr, reader)
-        if name:
-            found.add(AppGuard(name, source.filename, line))
+        guard = _guard(expr, reader, modules)
+        if guard:
+            found.add(AppGuard(guard[0], source.filename, line, guard[1]))
     extensions = {name for library in guards.GUARD_LIBRARIES for name in library.extensions}
     extensions |= {name.rpartition(".")[2] for name in vocab.guard_names}
     for call in source.calls_to(extensions):
@@ -107,34 +120,53 @@ def _registrations(source: SourceFile) -> Iterator[tuple[ast.expr, int]]:
                             yield element, statement.lineno
 
 
-def _guard_name(expr: ast.expr, reader: KeyReader) -> str | None:
-    """The registered thing's name when it is an idempotency guard."""
+def _guard(expr: ast.expr, reader: KeyReader, modules: ModuleLookup | None) -> tuple[str, tuple[Skip, ...]] | None:
+    """The registered thing's name and the requests it skips, when it is an idempotency guard."""
     source = reader.source
     if isinstance(expr, ast.Call):
         expr = expr.func
     text = literal_string(expr)
     dotted = text if text is not None else source.dotted_name(expr)
     if reader.vocab.matches_guard(dotted, ("middleware", "extensions")):
-        return dotted
+        return dotted or "", ()
     if isinstance(expr, ast.Name) and (expr.id in source.classes or expr.id in source.functions):
         if own_guard(expr.id, reader):
-            return expr.id
+            return expr.id, own_skips(expr.id, source)
+    if text and modules is not None and "." in text:  # settings.MIDDLEWARE = ["shop.middleware.Replay"]
+        home, name = modules.parse_symbol_home(source.filename, text)
+        if home is not None and (name in home.classes or name in home.functions):
+            home_reader = KeyReader(home, reader.vocab, reader.call_depth)
+            if own_guard(name, home_reader):
+                return text, own_skips(name, home)
     return None
+
+
+def _own_functions(name: str, source: SourceFile) -> list[tuple[FunctionNode, ast.ClassDef | None]]:
+    """A same-file class's methods, or a function and the functions nested in it."""
+    cls = source.classes.get(name)
+    function = source.functions.get(name)
+    if cls is not None:
+        return [(node, cls) for node in cls.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if function is not None:  # a decorator's wrapper is nested in it
+        return [
+            (node, None) for node in ast.walk(function) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+    return []
 
 
 def own_guard(name: str, reader: KeyReader) -> bool:
     """A same-file class, decorator or function that reads an idempotency key and uses it."""
-    source = reader.source
-    cls = source.classes.get(name)
-    function = source.functions.get(name)
-    functions: list[tuple[FunctionNode, ast.ClassDef | None]] = []
-    if cls is not None:
-        functions = [(node, cls) for node in cls.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    elif function is not None:  # a decorator's wrapper is nested in it
-        functions = [
-            (node, None) for node in ast.walk(function) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        ]
-    return any(reader.function_flow(node, owner).used for node, owner in functions)
+    return any(reader.function_flow(node, owner).used for node, owner in _own_functions(name, reader.source))
+
+
+def own_skips(name: str, source: SourceFile) -> tuple[Skip, ...]:
+    """The requests a project middleware or hook lets through by its own path/method tests."""
+    functions = [
+        node
+        for node, owner in _own_functions(name, source)
+        if owner is None or node.name in guards.MIDDLEWARE_REQUEST_METHODS
+    ]
+    return skips_of(functions)
 
 
 # -- the guards around one handler ------------------------------------------------

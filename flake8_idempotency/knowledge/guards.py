@@ -139,6 +139,14 @@ APP_WRAPPER_ATTRIBUTES = frozenset({"wsgi_app", "asgi_app"})
 REQUEST_HOOKS = frozenset({"middleware", "before_request", "on_request"})
 #: Django settings lists.
 DJANGO_MIDDLEWARE_SETTINGS = frozenset({"MIDDLEWARE", "MIDDLEWARE_CLASSES"})
+#: A middleware class's methods that see each request first: their early returns on a path
+#: or method test are requests the middleware lets through untouched.
+MIDDLEWARE_REQUEST_METHODS = frozenset({"__call__", "__acall__", "dispatch", "process_request", "process_view"})
+#: What a middleware calls to hand a request on untouched (``return await call_next(request)``,
+#: ``return self.get_response(request)``, ``await self.app(scope, receive, send)``).
+MIDDLEWARE_PASS_THROUGH = frozenset(
+    {"call_next", "get_response", "app", "wsgi_app", "asgi_app", "application", "handler", "next_app"}
+)
 
 # -- deduplication ----------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from ..analysis import request_scope
 from ..analysis.app_guards import MAY_REGISTER_GUARD, AppGuard, app_guards, decorated_guard
 from ..analysis.bindings import Scope, module_bindings
 from ..analysis.criticality import ProviderUse, Reason, critical_reason, imported_providers
@@ -155,14 +156,21 @@ GUARD_FACT = "idempotency_guards"
 def facts(config: Config) -> tuple[FactCollector, ...]:
     vocab = vocabulary(config)
 
-    def guard_names(source: SourceFile, _modules: ModuleLookup) -> set[str]:
-        return {guard.name for guard in app_guards(source, vocab, config.call_depth)}
+    def guard_names(source: SourceFile, modules: ModuleLookup) -> set[str]:
+        found = app_guards(source, vocab, config.call_depth, modules=modules)
+        return {request_scope.encode(guard.name, guard.skips) for guard in found}
 
     return (FactCollector(GUARD_FACT, MAY_REGISTER_GUARD, guard_names),)
 
 
 def _guarded_elsewhere(endpoint: Endpoint, context: RuleContext) -> bool:
-    return bool(context.index and context.index.fact(GUARD_FACT, endpoint.filename))
+    """A guard registered anywhere in the endpoint's app runs for it (``Name|skips`` facts)."""
+    if not context.index:
+        return False
+    return any(
+        request_scope.covers(request_scope.decode(fact)[1], endpoint)
+        for fact in context.index.fact(GUARD_FACT, endpoint.filename)
+    )
 
 
 def applies(endpoint: Endpoint, context: RuleContext) -> bool:
@@ -176,7 +184,7 @@ def check(endpoint: Endpoint, context: RuleContext) -> Iterator[Finding]:
     nodes, scope, reason, provider_calls = _assess(endpoint, context)
     if reason is None:
         return
-    if analysis.app_guards or _guarded_elsewhere(endpoint, context):
+    if any(guard.covers(endpoint) for guard in analysis.app_guards) or _guarded_elsewhere(endpoint, context):
         return
     if decorated_guard(endpoint, nodes, reader) or deduplicates(nodes):
         return
