@@ -119,6 +119,15 @@ def expected_endpoints(path: Path) -> set[tuple[int, str, str]]:
     return expected
 
 
+def project_endpoints(project: Path, paths: list[Path] | None = None) -> set[tuple[str, int, str, str]]:
+    """``(file, line, METHOD, path)`` annotated in a fixture project's files (all of them by default)."""
+    return {
+        (path.relative_to(project).as_posix(), line, method, route)
+        for path in (paths if paths is not None else sorted(project.rglob("*.py")))
+        for line, method, route in expected_endpoints(path)
+    }
+
+
 def expected_findings(path: Path) -> set[tuple[int, str]]:
     """``(line, code)`` from the ``# error: IDM001`` (or ``# error: IDM001, IDM004``) markers."""
     expected = set()

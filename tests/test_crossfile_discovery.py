@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, cli, expected_endpoints, flake8
+from conftest import FIXTURES, cli, expected_endpoints, flake8, project_endpoints
 
 PROJECT = FIXTURES / "projects" / "crossfile"
 ANNOTATED = sorted(path for path in PROJECT.rglob("*.py") if expected_endpoints(path))
@@ -27,14 +27,6 @@ def _found(output: str, pattern: str) -> set[tuple[str, int, str, str]]:
         assert match, line
         found.add((match["file"].removeprefix("./"), int(match["line"]), match["method"], match["path"]))
     return found
-
-
-def _expected() -> set[tuple[str, int, str, str]]:
-    return {
-        (path.relative_to(PROJECT).as_posix(), line, method, route)
-        for path in ANNOTATED
-        for line, method, route in expected_endpoints(path)
-    }
 
 
 @pytest.fixture
@@ -62,14 +54,14 @@ def test_inventory_resolves_bases_and_routers_from_other_modules():
     result = cli("endpoints", cwd=PROJECT)
     assert result.returncode == 0, result.stderr
     pattern = r"^(?P<file>\S+):(?P<line>\d+) (?P<method>\S+) (?P<path>\S+) \S+ \S+$"
-    assert _found(result.stdout, pattern) == _expected()
+    assert _found(result.stdout, pattern) == project_endpoints(PROJECT, ANNOTATED)
 
 
 def test_flake8_resolves_the_same():
     result = flake8("--isolated", "--select=IDM000", "--idm-show-endpoints", ".", cwd=PROJECT)
     assert result.stderr == ""
     pattern = r"^(?P<file>\S+):(?P<line>\d+):\d+: IDM000 endpoint (?P<method>\S+) (?P<path>\S+) .*$"
-    assert _found(result.stdout, pattern) == _expected()
+    assert _found(result.stdout, pattern) == project_endpoints(PROJECT, ANNOTATED)
 
 
 def _endpoints_of(path: str) -> list[str]:

@@ -18,18 +18,10 @@ import re
 
 import jsonschema
 
-from conftest import FIXTURES, REPO, cli, expected_endpoints, flake8
+from conftest import FIXTURES, REPO, cli, flake8, project_endpoints
 
 PROJECT = FIXTURES / "projects" / "mounts"
 SCHEMA = json.loads((REPO / "docs" / "summary-schema.json").read_text(encoding="utf-8"))
-
-
-def _expected() -> set[tuple[str, int, str, str]]:
-    return {
-        (path.relative_to(PROJECT).as_posix(), line, method, route)
-        for path in sorted(PROJECT.rglob("*.py"))
-        for line, method, route in expected_endpoints(path)
-    }
 
 
 def test_every_mount_style_gives_the_full_path():
@@ -41,7 +33,7 @@ def test_every_mount_style_gives_the_full_path():
         match = re.match(pattern, line)
         assert match, line
         found.add((match["file"], int(match["line"]), match["method"], match["path"]))
-    assert found == _expected()
+    assert found == project_endpoints(PROJECT)
 
 
 def test_each_file_linted_alone_sees_the_mounts_of_the_others():
@@ -57,7 +49,7 @@ def test_the_summary_counts_the_unknown_paths():
     data = json.loads(result.stdout)
     jsonschema.validate(data, SCHEMA)
     unknown = sum(1 for endpoint in data["endpoints"] if endpoint["path"] is None)
-    assert unknown == sum(1 for *_, route in _expected() if route == "?") == 2
+    assert unknown == sum(1 for *_, route in project_endpoints(PROJECT) if route == "?") == 2
     assert data["unknown_paths"] == unknown
     text = cli("summary", cwd=PROJECT).stdout
     assert f"unknown paths: {unknown} of {len(data['endpoints'])} endpoints" in text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import FIXTURES, cli, expected_endpoints, flake8
+from conftest import FIXTURES, cli, flake8, project_endpoints
 
 PROJECT = FIXTURES / "projects" / "routed"
 SNAPSHOT = FIXTURES / "projects" / "routed.snapshot"
@@ -23,24 +23,16 @@ def _found(output: str, pattern: str) -> set[tuple[str, int, str, str]]:
     return found
 
 
-def _expected() -> set[tuple[str, int, str, str]]:
-    return {
-        (path.relative_to(PROJECT).as_posix(), line, method, route)
-        for path in sorted(PROJECT.rglob("*.py"))
-        for line, method, route in expected_endpoints(path)
-    }
-
-
 def test_inventory_matches_the_annotations():
     result = cli("endpoints", cwd=PROJECT)
     assert result.returncode == 0, result.stderr
     pattern = r"^(?P<file>\S+):(?P<line>\d+) (?P<method>\S+) (?P<path>\S+) \S+ \S+$"
-    assert _found(result.stdout, pattern) == _expected()
+    assert _found(result.stdout, pattern) == project_endpoints(PROJECT)
 
 
 def test_flake8_matches_the_annotations_and_the_snapshot(snapshots):
     result = flake8("--isolated", "--select=IDM", "--idm-show-endpoints", ".", cwd=PROJECT)
     assert result.stderr == ""
     pattern = r"^(?P<file>\S+):(?P<line>\d+):\d+: IDM000 endpoint (?P<method>\S+) (?P<path>\S+) .*$"
-    assert _found(result.stdout, pattern) == _expected()
+    assert _found(result.stdout, pattern) == project_endpoints(PROJECT)
     snapshots.check(SNAPSHOT, result.stdout)
