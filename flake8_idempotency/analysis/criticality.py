@@ -14,7 +14,7 @@ call, the model or the word and where it is) and which effects make it critical.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from ..knowledge import critical
@@ -255,24 +255,31 @@ def created_record(call: ast.Call, body_node: BodyNode, scope: Scope, source: So
 
 def _new_instance(node: ast.expr, scope: Scope) -> str:
     """``Order(...)``, a name bound to one, or ``OrderForm(data)`` (no ``instance=``): a record not saved before."""
-    values: Iterable[ast.expr] = [node]
-    if isinstance(node, ast.Name):
-        values = scope.local.get(node.id, ())
-    for value in values:
-        if not isinstance(value, ast.Call):
-            continue
+    for value in _built_values(node, scope):
         name = final_name(value) or ""
         if not name[:1].isupper():
             continue
         if any(keyword.arg in critical.EXISTING_RECORD_KEYWORDS for keyword in value.keywords):
             return ""
-        for suffix in critical.RECORD_WRAPPER_SUFFIXES:
-            if name.endswith(suffix) and name != suffix:
-                if suffix == "Serializer" and value.args:
-                    return ""  # ``OrderSerializer(order, data=...)``: the first argument is the instance
-                return name.removesuffix(suffix)
-        return name
+        model, wrapper = _unwrapped(name)
+        if wrapper == "Serializer" and value.args:
+            return ""  # ``OrderSerializer(order, data=...)``: the first argument is the instance
+        return model
     return ""
+
+
+def _built_values(node: ast.expr, scope: Scope) -> Iterator[ast.Call]:
+    """The calls ``node`` is, or a local name it stands for was bound to."""
+    values: Iterable[ast.expr] = scope.local.get(node.id, ()) if isinstance(node, ast.Name) else [node]
+    return (value for value in values if isinstance(value, ast.Call))
+
+
+def _unwrapped(name: str) -> tuple[str, str]:
+    """``OrderSerializer`` -> (``Order``, ``Serializer``); a plain class name -> (name, "")."""
+    for suffix in critical.RECORD_WRAPPER_SUFFIXES:
+        if name.endswith(suffix) and name != suffix:
+            return name.removesuffix(suffix), suffix
+    return name, ""
 
 
 def _log_model(name: str) -> bool:
@@ -414,16 +421,8 @@ def _created_model(call: ast.Call, source: SourceFile, vocab: Vocabulary, scope:
 
 def _instance_class(node: ast.expr, scope: Scope) -> str:
     """``Order(...)`` or a local name bound to one -> ``Order``; wrappers give their model (``OrderSerializer``)."""
-    values: Iterable[ast.expr] = [node]
-    if isinstance(node, ast.Name):
-        values = scope.local.get(node.id, ())
-    for value in values:
-        if isinstance(value, ast.Call):
-            name = final_name(value) or ""
-            for suffix in critical.RECORD_WRAPPER_SUFFIXES:
-                if name.endswith(suffix) and name != suffix:
-                    return name.removesuffix(suffix)
-            return name
+    for value in _built_values(node, scope):
+        return _unwrapped(final_name(value) or "")[0]
     return ""
 
 
